@@ -1,0 +1,227 @@
+"""Decide each item's status from the crawl, the way an assessor would.
+
+Where the site (or --declared) declares links for an item, those links are judged; otherwise
+the crawl's best candidates are. Resources are obtained through ``fetch`` so that every
+network access stays in the crawler and this module can be driven without a network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from oitwatch.checklist.findings import ElementFinding, ItemResult, Status
+from oitwatch.checklist.judge import PeriodVerdict, judge
+from oitwatch.checklist.locate import CandidateIndex, linked_documents, off_site_evidence
+from oitwatch.checklist.messages import explain
+from oitwatch.checklist.model import Checklist, Hosting, Item
+from oitwatch.checklist.score import item_score
+from oitwatch.crawler.site import Resource
+from oitwatch.documents.model import Document
+
+Fetch = Callable[[str], Awaitable[Resource]]
+MAX_CANDIDATES = 3
+
+_RANK = {Status.PASS: 0, Status.PARTIAL: 1, Status.OUTDATED: 2, Status.OFF_SITE: 3,
+         Status.UNVERIFIABLE: 4, Status.BROKEN: 5, Status.MISSING: 6}
+
+
+@dataclass
+class SiteView:
+    """What the evaluator needs of a site: its hosts, its crawl index and a way to fetch."""
+
+    checklist: Checklist
+    fetch: Fetch
+    on_site: Callable[[str], bool]
+    index: CandidateIndex
+    declared: dict[str, list[str]]
+
+
+def _period_element(fiscal_year: int) -> ElementFinding:
+    return ElementFinding(
+        "period",
+        f"ระบุปี พ.ศ. ของข้อมูล (ปี {fiscal_year})",
+        f"the year the data is for ({fiscal_year})",
+        False,
+    )
+
+
+def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: str | None) -> ItemResult:
+    text = explain(
+        item,
+        result,
+        fiscal_year,
+        failure=context.get("failure") or "",
+        alternative=context.get("alternative"),
+        unreadable=context.get("unreadable") or "",
+    )
+    result.reason_th, result.reason_en = text.reason_th, text.reason_en
+    result.fix_th, result.fix_en = text.fix_th, text.fix_en
+    result.score = item_score(result.status, item.partial_score)
+    return result
+
+
+class ItemEvaluator:
+    def __init__(self, view: SiteView) -> None:
+        self.view = view
+        self.fiscal_year = view.checklist.fiscal_year
+
+    async def evaluate(self, item: Item) -> ItemResult:
+        declared = self.view.declared.get(item.id)
+        if declared:
+            result = await self._declared(item, declared)
+            result.declared = True
+            return result
+        return await self._discovered(item)
+
+    # -- evidence -------------------------------------------------------------------------
+
+    async def _evidence(self, resource: Resource) -> tuple[list[Resource], list[Resource]]:
+        """The page and the on-site files it links to: (readable, failed)."""
+        readable = [resource] if resource.document is not None else []
+        failed: list[Resource] = []
+        for url in linked_documents(resource, self.view.on_site):
+            linked = await self.view.fetch(url)
+            if linked.ok and linked.document is not None:
+                readable.append(linked)
+            elif linked.outcome.failed:
+                failed.append(linked)
+        return readable, failed
+
+    async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, dict[str, str | None]]:
+        readable, failed = await self._evidence(resource)
+        documents: list[Document] = [r.document for r in readable if r.document is not None]
+        judgement = judge(item, documents, self.fiscal_year)
+        elements = list(judgement.elements)
+        result = ItemResult(item.id, Status.PASS, resource.url, item.heading_th, item.gloss_en,
+                            years_found=list(judgement.years),
+                            evidence_urls=[r.url for r in readable])
+        if judgement.period is PeriodVerdict.UNSTATED:
+            elements.append(_period_element(self.fiscal_year))
+        result.elements = elements
+        if judgement.period is PeriodVerdict.WRONG:
+            result.status = Status.OUTDATED
+            return result, {}
+        if all(e.found for e in elements):
+            return result, {}
+        if failed:
+            # The file meant to carry the missing elements does not open.
+            result.status = Status.BROKEN
+            result.url = failed[0].url
+            return result, {"failure": failed[0].describe()}
+        elsewhere = off_site_evidence(item, resource, self.view.on_site)
+        if elsewhere and len(documents) <= 1:
+            # The page only points to a file kept elsewhere (Google Drive, Facebook...).
+            result.status = Status.OFF_SITE
+            result.url = elsewhere[0]
+            return result, {}
+        result.status = Status.PARTIAL
+        return result, {}
+
+    async def _judge_external(self, item: Item, url: str) -> tuple[ItemResult, dict[str, str | None]]:
+        """O10/O18 may live elsewhere when the main site links to them: it must open."""
+        resource = await self.view.fetch(url)
+        result = ItemResult(item.id, Status.PASS, url, item.heading_th, item.gloss_en,
+                            evidence_urls=[url])
+        if resource.outcome.failed:
+            result.status = Status.BROKEN
+            return result, {"failure": resource.describe()}
+        documents = [resource.document] if resource.document is not None else []
+        judgement = judge(item, documents, self.fiscal_year)
+        result.elements = list(judgement.elements)
+        result.years_found = list(judgement.years)
+        if not judgement.complete:
+            result.status = Status.PARTIAL
+        return result, {}
+
+    # -- declared links -------------------------------------------------------------------
+
+    async def _declared(self, item: Item, urls: list[str]) -> ItemResult:
+        on_site = [u for u in urls if self.view.on_site(u)]
+        off_site = [u for u in urls if not self.view.on_site(u)]
+        resources = [await self.view.fetch(u) for u in on_site]
+        failed = [r for r in resources if r.outcome.failed]
+        if failed:
+            alternative = await self._alternative(item, exclude={r.url for r in failed})
+            result = ItemResult(item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en)
+            return _finish(item, result, self.fiscal_year, failure=failed[0].describe(),
+                           alternative=alternative)
+        readable = [r for r in resources if r.document is not None]
+        if readable:
+            best = await self._best_of(item, readable)
+            if best is not None:
+                return best
+        unreadable = [r for r in resources if r.unreadable is not None]
+        if unreadable:
+            result = ItemResult(item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en)
+            return _finish(item, result, self.fiscal_year, unreadable=unreadable[0].unreadable)
+        if off_site:
+            return await self._off_site(item, off_site[0])
+        result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
+        return _finish(item, result, self.fiscal_year)
+
+    async def _off_site(self, item: Item, url: str) -> ItemResult:
+        if item.hosting is Hosting.LINKED_ELSEWHERE:
+            result, context = await self._judge_external(item, url)
+            return _finish(item, result, self.fiscal_year, **context)
+        result = ItemResult(item.id, Status.OFF_SITE, url, item.heading_th, item.gloss_en)
+        return _finish(item, result, self.fiscal_year)
+
+    async def _best_of(self, item: Item, resources: list[Resource]) -> ItemResult | None:
+        best: tuple[ItemResult, dict[str, str | None]] | None = None
+        for resource in resources:
+            judged = await self._judge_resource(item, resource)
+            if best is None or _RANK[judged[0].status] < _RANK[best[0].status]:
+                best = judged
+            if best[0].status is Status.PASS:
+                break
+        if best is None:
+            return None
+        return _finish(item, best[0], self.fiscal_year, **best[1])
+
+    async def _alternative(self, item: Item, exclude: set[str]) -> str | None:
+        for candidate in self.view.index.candidates(item.id):
+            if candidate.on_site and candidate.url not in exclude:
+                resource = await self.view.fetch(candidate.url)
+                if resource.ok and resource.document is not None:
+                    return resource.final_url or resource.url
+        return None
+
+    # -- discovery ------------------------------------------------------------------------
+
+    async def _discovered(self, item: Item) -> ItemResult:
+        candidates = self.view.index.candidates(item.id)
+        on_site = [c for c in candidates if c.on_site][: MAX_CANDIDATES * 2]
+        resources = [await self.view.fetch(c.url) for c in on_site]
+        readable = [r for r in resources if r.ok and r.document is not None][:MAX_CANDIDATES]
+        if readable:
+            best = await self._best_of(item, readable)
+            if best is not None:
+                return best
+        failed = [r for r in resources if r.outcome.failed]
+        if failed:
+            result = ItemResult(item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en)
+            return _finish(item, result, self.fiscal_year, failure=failed[0].describe())
+        unreadable = [r for r in resources if r.unreadable is not None]
+        if unreadable:
+            result = ItemResult(item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en)
+            return _finish(item, result, self.fiscal_year, unreadable=unreadable[0].unreadable)
+        off_site = [c for c in candidates if not c.on_site]
+        if off_site:
+            return await self._off_site(item, off_site[0].url)
+        result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
+        return _finish(item, result, self.fiscal_year)
+
+
+def unreachable_results(checklist: Checklist, failure: str) -> list[ItemResult]:
+    """An assessor who cannot open the site finds nothing: every item is broken."""
+    results = []
+    for item in checklist.items:
+        result = ItemResult(item.id, Status.BROKEN, None, item.heading_th, item.gloss_en)
+        _finish(item, result, checklist.fiscal_year, failure=failure)
+        result.reason_th = f"เปิดเว็บไซต์หลักไม่ได้: {failure}"
+        result.reason_en = f"The main website cannot be opened: {failure}"
+        result.fix_th = "ตรวจสอบว่าเว็บไซต์หลักเปิดได้ตลอดเวลา (โดเมน เซิร์ฟเวอร์ ใบรับรอง SSL)"
+        result.fix_en = "Make sure the main website is reachable at all times (domain, server, TLS certificate)"
+        results.append(result)
+    return results

@@ -1,0 +1,163 @@
+"""Where each item's evidence is: links declared on the site's ITA page, or candidates found by
+the checklist's synonyms in anchor texts, titles and headings. Pure functions over a crawl."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from oitwatch.checklist.model import Checklist, Item
+from oitwatch.crawler.site import Anchor, Resource
+from oitwatch.crawler.urls import normalise_url
+from oitwatch.documents.item_table import declared_links
+from oitwatch.documents.model import DocumentKind
+from oitwatch.text.thai import compact
+
+DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
+# Hosts where agencies park files instead of their main website.
+FILE_HOSTS = ("drive.google.com", "docs.google.com", "facebook.com", "fb.com", "onedrive.live.com",
+              "1drv.ms", "dropbox.com", "sites.google.com", "anyflip.com", "fliphtml5.com")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    url: str
+    strength: int  # length of the longest synonym matched: longer is more specific
+    on_site: bool
+    anchor_text: str = ""
+
+
+def declared_from_ita_pages(
+    resources: Iterable[Resource], checklist: Checklist
+) -> dict[str, list[str]]:
+    """Item id -> URLs declared for the checklist's fiscal year on any ITA page of the site."""
+    declared: dict[str, list[str]] = {}
+    seen_pages: set[int] = set()
+    for resource in resources:
+        document = resource.document
+        if document is None or not document.item_rows or id(document) in seen_pages:
+            continue
+        seen_pages.add(id(document))
+        links = declared_links(document.item_rows, checklist.fiscal_year, document.periods.years)
+        for number, item_links in links.items():
+            if 1 <= number <= len(checklist.items):
+                urls = declared.setdefault(f"O{number}", [])
+                urls.extend(link.url for link in item_links if link.url not in urls)
+    return declared
+
+
+def _best_synonym(item: Item, text: str) -> int:
+    return max((len(s) for s in _synonyms(item) if s and s in text), default=0)
+
+
+_SYNONYM_CACHE: dict[int, tuple[str, ...]] = {}
+
+
+def _synonyms(item: Item) -> tuple[str, ...]:
+    key = id(item)
+    if key not in _SYNONYM_CACHE:
+        _SYNONYM_CACHE[key] = tuple(compact(s) for s in (item.heading_th, *item.synonyms))
+    return _SYNONYM_CACHE[key]
+
+
+def _labels(url: str, anchors: list[Anchor], resource: Resource | None) -> list[str]:
+    """What says what a URL is: its anchor texts and, if fetched, its title and headings."""
+    labels = [compact(a.text) for a in anchors if a.text]
+    if resource is not None and resource.document is not None:
+        document = resource.document
+        labels.append(document.compact_heads)
+        if document.kind is not DocumentKind.HTML:
+            labels.append(document.compact_text[:300])
+    return labels
+
+
+class CandidateIndex:
+    """For every URL seen, the item(s) it most specifically looks like."""
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        resources: Mapping[str, Resource],
+        anchors: Mapping[str, list[Anchor]],
+        is_main_site: Callable[[str], bool],
+    ) -> None:
+        self._by_item: dict[str, list[Candidate]] = {item.id: [] for item in checklist.items}
+        for url in set(resources) | set(anchors):
+            labels = _labels(url, anchors.get(url, []), resources.get(url))
+            if not labels:
+                continue
+            scores = {item.id: max(_best_synonym(item, label) for label in labels) for item in checklist.items}
+            best = max(scores.values())
+            if best == 0:
+                continue
+            anchor_text = next((a.text for a in anchors.get(url, []) if a.text), "")
+            for item_id, score in scores.items():
+                # A URL counts only for the item(s) it matches most specifically: a report on
+                # the plan mentions the plan, but it is the report.
+                if score == best:
+                    self._by_item[item_id].append(Candidate(url, score, is_main_site(url), anchor_text))
+        for candidates in self._by_item.values():
+            candidates.sort(key=lambda c: (-c.strength, not c.on_site, len(c.url), c.url))
+
+    def candidates(self, item_id: str) -> list[Candidate]:
+        return self._by_item.get(item_id, [])
+
+
+def linked_documents(
+    resource: Resource, on_site: Callable[[str], bool], limit: int = 8
+) -> list[str]:
+    """On-site files a page links to or embeds: what an assessor opens from that page."""
+    document = resource.document
+    if document is None or document.kind is not DocumentKind.HTML:
+        return []
+    targets: list[str] = []
+    for frame in document.frames:
+        inner = viewer_target(frame)
+        if inner is not None and on_site(inner):
+            targets.append(inner)
+        elif on_site(frame) and frame.lower().endswith(DOCUMENT_EXTENSIONS):
+            targets.append(frame)
+    for link in document.links:
+        path = urlsplit(link.url).path.lower()
+        if on_site(link.url) and path.endswith(DOCUMENT_EXTENSIONS):
+            targets.append(link.url)
+    unique = list(dict.fromkeys(t for t in targets if t != resource.url))
+    return unique[:limit]
+
+
+def off_site_evidence(item: Item, resource: Resource, on_site: Callable[[str], bool]) -> list[str]:
+    """Links from a page to files kept off the main website: on file-parking hosts (Google
+    Drive, Facebook...), to document files, or labelled with the item's name."""
+    document = resource.document
+    if document is None:
+        return []
+    found: list[str] = []
+    for link in document.links:
+        url = link.url
+        if on_site(url) or viewer_target(url) is not None:
+            continue
+        if (
+            is_file_host(url)
+            or urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
+            or _best_synonym(item, compact(link.text)) > 0
+        ):
+            found.append(url)
+    found.extend(f for f in document.frames if not on_site(f) and viewer_target(f) is None)
+    return list(dict.fromkeys(found))
+
+
+def is_file_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in FILE_HOSTS)
+
+
+def viewer_target(url: str) -> str | None:
+    """The file behind an external viewer (docs.google.com/viewer?url=...), if there is one."""
+    query = parse_qs(urlsplit(url).query)
+    for key in ("url", "file", "src"):
+        for value in query.get(key, []):
+            target = normalise_url(value)
+            if target is not None:
+                return target
+    return None

@@ -1,0 +1,98 @@
+"""What a webmaster reads: the reason for a status and the fix, in Thai and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.model import Item, PeriodKind
+
+
+@dataclass(frozen=True)
+class Explanation:
+    reason_th: str
+    reason_en: str
+    fix_th: str
+    fix_en: str
+
+
+def _years_th(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years[-4:]) or "-"
+
+
+def _wanted_years(item: Item, fiscal_year: int) -> tuple[str, str]:
+    rule = item.period
+    if rule.kind is PeriodKind.COVERING:
+        return (f"แผนที่ครอบคลุมปี พ.ศ. {fiscal_year}", f"a plan covering {fiscal_year}")
+    years = sorted(rule.accepted_years(fiscal_year))
+    joined = " หรือ ".join(map(str, years))
+    return (f"ปี พ.ศ. {joined}", "year " + " or ".join(map(str, years)))
+
+
+def explain(
+    item: Item,
+    result: ItemResult,
+    fiscal_year: int,
+    *,
+    failure: str = "",
+    alternative: str | None = None,
+    unreadable: str = "",
+) -> Explanation:
+    url = result.url or "-"
+    status = result.status
+    if status is Status.PASS:
+        return Explanation(
+            f"พบข้อมูลครบทุกองค์ประกอบที่ {url}",
+            f"All required elements found at {url}",
+            "ไม่ต้องแก้ไข ตรวจสอบให้ลิงก์ยังเปิดได้จนถึงวันประเมิน",
+            "Nothing to fix; keep the link working until the assessment",
+        )
+    if status is Status.PARTIAL:
+        missing = [e for e in result.elements if not e.found]
+        th = ", ".join(e.th for e in missing) or "ระบุปีของข้อมูล"
+        en = ", ".join(e.en for e in missing) or "the year the data is for"
+        return Explanation(
+            f"พบข้อมูลที่ {url} แต่ยังขาด: {th}",
+            f"Found at {url} but missing: {en}",
+            f"เพิ่ม{th} ในเอกสารที่ {url}",
+            f"Add {en} to the document at {url}",
+        )
+    if status is Status.OUTDATED:
+        wanted_th, wanted_en = _wanted_years(item, fiscal_year)
+        return Explanation(
+            f"ข้อมูลที่ {url} เป็นของปี {_years_th(result.years_found)} ไม่ใช่{wanted_th}",
+            f"The data at {url} is for {_years_th(result.years_found)}, not {wanted_en}",
+            f"เผยแพร่ฉบับ{wanted_th} แทน: {item.fix_th}",
+            f"Publish the version for {wanted_en} instead: {item.fix_en}",
+        )
+    if status is Status.OFF_SITE:
+        return Explanation(
+            f"ข้อมูลอยู่นอกเว็บไซต์หลักของหน่วยงาน ({url}) ผู้ประเมินไม่นับ",
+            f"The evidence is outside the agency's main website ({url}); assessors do not count it",
+            f"อัปโหลดไฟล์ขึ้นเว็บไซต์หลักของหน่วยงาน แล้วแก้ลิงก์ในหน้า ITA ให้ชี้ไปที่ไฟล์นั้นแทน {url}",
+            f"Upload the file to the main website and point the ITA page to it instead of {url}",
+        )
+    if status is Status.BROKEN:
+        alt_th = f" (พบเอกสารที่อาจใช้แทนได้ที่ {alternative})" if alternative else ""
+        alt_en = f" (a document that may serve is at {alternative})" if alternative else ""
+        return Explanation(
+            f"ลิงก์ {url} เปิดไม่ได้: {failure}",
+            f"The link {url} does not work: {failure}",
+            f"แก้ลิงก์ให้เปิดได้และชี้ไปที่หน้าที่มีข้อมูลโดยตรง{alt_th}",
+            f"Fix the link so that it opens the page holding the data{alt_en}",
+        )
+    if status is Status.UNVERIFIABLE:
+        why_th = {"password": "ไฟล์ถูกตั้งรหัสผ่าน", "corrupt": "ไฟล์เสียหาย", "no_text": "ไฟล์เป็นภาพสแกนที่ไม่มีข้อความ"}
+        why_en = {"password": "the file is password-protected", "corrupt": "the file is corrupt", "no_text": "the file is a scan with no text layer"}
+        return Explanation(
+            f"พบไฟล์ที่ {url} แต่อ่านไม่ได้: {why_th.get(unreadable, unreadable)}",
+            f"Found {url} but cannot read it: {why_en.get(unreadable, unreadable)}",
+            "อัปโหลดไฟล์ PDF ที่เปิดได้โดยไม่ต้องใช้รหัสผ่าน และมีข้อความที่คัดลอกได้",
+            "Upload a PDF that opens without a password and has selectable text",
+        )
+    return Explanation(
+        "ไม่พบข้อมูลนี้บนเว็บไซต์หลัก",
+        "Nothing for this item was found on the main website",
+        item.fix_th,
+        item.fix_en,
+    )

@@ -1,0 +1,88 @@
+"""Settings. Nothing else in oitwatch reads os.environ."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from oitwatch import __version__
+from oitwatch.errors import ConfigError
+
+DEFAULT_DB = "oitwatch.db"
+CONTACT_URL = "https://github.com/oitwatch/oitwatch#for-webmasters"
+
+
+class CrawlSettings(BaseModel):
+    """How one site is crawled. Defaults are polite enough for a small agency's shared host."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = Field(
+        default=f"oitwatch/{__version__} (+{CONTACT_URL}; ITA/OIT disclosure checker)",
+        description="Honest User-Agent with a contact URL",
+    )
+    max_pages: int = Field(default=400, ge=1, le=100_000, description="Page budget per site")
+    max_depth: int = Field(default=6, ge=0, le=50, description="Link depth from the home page")
+    concurrency: int = Field(default=16, ge=1, le=512, description="Requests in flight, all hosts")
+    per_host: int = Field(default=2, ge=1, le=64, description="Requests in flight per host")
+    delay: float = Field(default=0.5, ge=0, le=60, description="Seconds between requests to a host")
+    respect_robots: bool = True
+    connect_timeout: float = Field(default=10, gt=0)
+    read_timeout: float = Field(default=20, gt=0)
+    total_timeout: float = Field(default=60, gt=0, description="Whole fetch, retries excluded")
+    retries: int = Field(default=2, ge=0, le=10, description="Retries for transient errors only")
+    backoff: float = Field(default=0.5, ge=0, description="First retry wait; doubles each time")
+    max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="Cap per response")
+    max_query_variants: int = Field(
+        default=25, ge=1, description="Query-string variants of one path before it is a trap"
+    )
+    max_redirects: int = Field(default=10, ge=0, le=50)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    database: str = Field(default=DEFAULT_DB, description="SQLite file path or SQLAlchemy URL")
+    fiscal_year: int = Field(default=2568, description="Which checklist to check against")
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+
+    @property
+    def database_url(self) -> str:
+        return self.database if "://" in self.database else f"sqlite:///{self.database}"
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(file: Path | None = None, **cli: Any) -> Settings:
+    """Build settings from the layers; a typo in any of them is a ConfigError naming the field."""
+    from_file: dict[str, Any] = {}
+    if file is not None:
+        try:
+            from_file = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"settings file {file}: {exc}") from exc
+    cli_values = {k: v for k, v in cli.items() if v is not None}
+    try:
+        # Environment beats the file: read env alone, then lay it over the file's values.
+        env_only = Settings().model_dump(exclude_defaults=True)
+        layered = _deep_merge(_deep_merge(from_file, env_only), cli_values)
+        return Settings.model_validate(layered)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc

@@ -1,0 +1,247 @@
+"""One async HTTP client per run, bounded globally and per host, polite, and never raising.
+
+httpx has no per-host limit, so each host gets a slot: a semaphore for requests in flight and
+a clock for the delay between request starts (the larger of our delay and robots Crawl-delay).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import ssl
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from oitwatch.config.settings import CrawlSettings
+from oitwatch.crawler.outcomes import FetchResult, Outcome
+from oitwatch.crawler.robots import RobotsRules
+from oitwatch.crawler.urls import normalise_url
+
+_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+_RETRYABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION})
+_MAX_RETRY_AFTER = 30.0
+
+
+@dataclass
+class _HostSlot:
+    in_flight: asyncio.Semaphore
+    delay: float
+    next_start: float = 0.0
+    clock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def wait_turn(self) -> None:
+        async with self.clock:
+            now = time.monotonic()
+            if self.next_start > now:
+                await asyncio.sleep(self.next_start - now)
+                now = time.monotonic()
+            self.next_start = now + self.delay
+
+
+def _classify(exc: Exception) -> tuple[Outcome, str]:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return Outcome.TIMEOUT, text
+    if isinstance(exc, httpx.ConnectError):
+        lowered = text.lower()
+        if "name or service not known" in lowered or "nodename" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
+            return Outcome.DNS, text
+        if "refused" in lowered:
+            return Outcome.REFUSED, text
+        if "ssl" in lowered or "certificate" in lowered:
+            return Outcome.TLS, text
+        return Outcome.CONNECTION, text
+    if isinstance(exc, ssl.SSLError):
+        return Outcome.TLS, text
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Outcome.INVALID_URL, text
+    return Outcome.CONNECTION, text
+
+
+def _retry_after(response_headers: httpx.Headers) -> float | None:
+    value = response_headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    parsed = email.utils.parsedate_to_datetime(value) if value else None
+    if parsed is None:
+        return None
+    return max(0.0, min(parsed.timestamp() - time.time(), _MAX_RETRY_AFTER))
+
+
+class Fetcher:
+    """Use as ``async with Fetcher(settings) as fetcher: await fetcher.fetch(url)``."""
+
+    def __init__(self, settings: CrawlSettings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self._global = asyncio.Semaphore(settings.concurrency)
+        self._slots: dict[str, _HostSlot] = {}
+        self._robots: dict[str, RobotsRules] = {}
+        self._robots_lock = asyncio.Lock()
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": settings.user_agent, "Accept-Language": "th,en;q=0.8"},
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.total_timeout,
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.concurrency,
+                max_keepalive_connections=settings.concurrency,
+            ),
+            follow_redirects=False,
+            transport=transport,
+        )
+        self.requests_made = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._client.aclose()
+
+    def _slot(self, origin: str) -> _HostSlot:
+        slot = self._slots.get(origin)
+        if slot is None:
+            slot = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.delay)
+            self._slots[origin] = slot
+        return slot
+
+    async def robots_for(self, url: str) -> RobotsRules:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        rules = self._robots.get(origin)
+        if rules is not None:
+            return rules
+        async with self._robots_lock:
+            if origin in self._robots:
+                return self._robots[origin]
+            text: str | None = None
+            if self.settings.respect_robots:
+                result = await self._fetch_once(f"{origin}/robots.txt", max_bytes=512 * 1024)
+                if result.ok and "html" not in result.content_type:
+                    text = result.body.decode("utf-8", errors="replace")
+            rules = RobotsRules(text, self.settings.user_agent)
+            if rules.crawl_delay is not None:
+                slot = self._slot(origin)
+                slot.delay = max(slot.delay, min(rules.crawl_delay, 60.0))
+            self._robots[origin] = rules
+            return rules
+
+    async def fetch(self, url: str, *, max_bytes: int | None = None) -> FetchResult:
+        """GET a URL following redirects ourselves, so loops and off-site hops are seen."""
+        start = time.monotonic()
+        current = normalise_url(url)
+        if current is None:
+            return FetchResult(url=url, outcome=Outcome.INVALID_URL, error="not an http(s) URL")
+        chain: list[str] = []
+        seen: set[str] = set()
+        while True:
+            if current in seen:
+                return self._done(url, Outcome.REDIRECT_LOOP, start, chain, error=" → ".join(chain))
+            if len(chain) > self.settings.max_redirects:
+                return self._done(url, Outcome.TOO_MANY_REDIRECTS, start, chain)
+            seen.add(current)
+            chain.append(current)
+            if self.settings.respect_robots and not (await self.robots_for(current)).allowed(current):
+                return self._done(url, Outcome.BLOCKED_BY_ROBOTS, start, chain)
+            result = await self._fetch_with_retries(current, max_bytes or self.settings.max_bytes)
+            if result.outcome is not Outcome.OK or result.status not in (301, 302, 303, 307, 308):
+                result.url = url
+                result.final_url = current
+                result.redirects = chain[:-1]
+                result.elapsed_ms = int((time.monotonic() - start) * 1000)
+                return result
+            location = result.error  # _fetch_once stores Location there for redirects
+            target = normalise_url(httpx.URL(current).join(location).__str__()) if location else None
+            if target is None:
+                return self._done(url, Outcome.INVALID_URL, start, chain, error=f"bad Location {location!r}")
+            current = target
+
+    def _done(
+        self, url: str, outcome: Outcome, start: float, chain: list[str], error: str = ""
+    ) -> FetchResult:
+        return FetchResult(
+            url=url,
+            outcome=outcome,
+            final_url=chain[-1] if chain else url,
+            redirects=chain[:-1],
+            error=error,
+            elapsed_ms=int((time.monotonic() - start) * 1000),
+        )
+
+    async def _fetch_with_retries(self, url: str, max_bytes: int) -> FetchResult:
+        attempt = 0
+        while True:
+            result = await self._fetch_once(url, max_bytes)
+            transient = result.outcome in _RETRYABLE or (
+                result.outcome is Outcome.HTTP_ERROR and result.status in _TRANSIENT_STATUS
+            )
+            if not transient or attempt >= self.settings.retries:
+                return result
+            wait = self.settings.backoff * (2**attempt) * (1 + random.random() / 4)
+            if result.retry_after is not None:
+                wait = max(wait, result.retry_after)
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _fetch_once(self, url: str, max_bytes: int) -> _Attempt:
+        parts = urlsplit(url)
+        slot = self._slot(f"{parts.scheme}://{parts.netloc}")
+        async with self._global, slot.in_flight:
+            await slot.wait_turn()
+            self.requests_made += 1
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    return await self._request(url, max_bytes)
+            except Exception as exc:  # every failure becomes a typed outcome
+                outcome, text = _classify(exc)
+                return _Attempt(url=url, outcome=outcome, error=text)
+
+    async def _request(self, url: str, max_bytes: int) -> _Attempt:
+        async with self._client.stream("GET", url) as response:
+            headers = response.headers
+            base = _Attempt(
+                url=url,
+                outcome=Outcome.OK,
+                status=response.status_code,
+                content_type=headers.get("content-type", ""),
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+            )
+            if response.is_redirect:
+                base.error = headers.get("location", "")
+                return base
+            if response.status_code >= 400:
+                base.outcome = Outcome.HTTP_ERROR
+                base.retry_after = _retry_after(headers)
+                return base
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                base.outcome = Outcome.TOO_LARGE
+                base.error = f"{declared} bytes"
+                return base
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    base.outcome = Outcome.TOO_LARGE
+                    base.error = f"more than {max_bytes} bytes"
+                    return base
+                chunks.append(chunk)
+            base.body = b"".join(chunks)
+            if not base.body:
+                base.outcome = Outcome.EMPTY
+            return base
+
+
+@dataclass
+class _Attempt(FetchResult):
+    retry_after: float | None = None

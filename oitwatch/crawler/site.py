@@ -1,0 +1,311 @@
+"""Crawl one agency website: breadth-first within a page budget, disclosure-looking links first."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import heapq
+import itertools
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.outcomes import FetchResult, Outcome
+from oitwatch.crawler.urls import host_of, is_trap, path_without_query, same_site, site_key
+from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
+from oitwatch.documents.extract import document_kind
+from oitwatch.text.thai import compact
+
+# Never worth a request: the evidence is never a photo gallery, an archive or a video.
+_SKIP_EXTENSIONS = frozenset(
+    ".jpg .jpeg .png .gif .bmp .webp .svg .ico .zip .rar .7z .gz .tar .mp3 .mp4 .avi .mov .wmv "
+    ".flv .exe .apk .iso .css .js .woff .woff2 .ttf".split()
+)
+_SOFT_404_WORDS = tuple(
+    compact(w)
+    for w in ("404", "ไม่พบหน้า", "ไม่พบหน้าที่", "ไม่พบข้อมูลที่ท่านต้องการ", "page not found", "not found",
+              "หน้าที่คุณร้องขอไม่มีอยู่", "ไม่มีหน้านี้")
+)
+_SOFT_404_MAX_CHARS = 3000
+_SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
+MAX_SITEMAP_URLS = 5000
+
+
+@dataclass(eq=False)
+class Resource:
+    """One fetched URL of a check: the outcome of the fetch and, when readable, its document."""
+
+    url: str
+    outcome: Outcome
+    final_url: str = ""
+    status: int | None = None
+    content_type: str = ""
+    kind: DocumentKind = DocumentKind.OTHER
+    sha256: str | None = None
+    size: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    depth: int = 0
+    error: str = ""
+    document: Document | None = None
+    unreadable: str | None = None  # "password", "corrupt" or "no_text" when bytes came but no text
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+    def describe(self) -> str:
+        if self.outcome is Outcome.HTTP_ERROR:
+            return f"HTTP {self.status}"
+        return self.outcome.value
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    source: str  # page the link is on
+    text: str
+
+
+@dataclass
+class CrawlStats:
+    pages: int = 0
+    failures: int = 0
+    queued: int = 0
+
+
+@dataclass
+class SiteCrawl:
+    """Everything a check learns from crawling a site."""
+
+    start_url: str
+    hosts: set[str] = field(default_factory=set)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    # Every link seen, on-site or not, with where it was and what it said.
+    anchors: dict[str, list[Anchor]] = field(default_factory=dict)
+    start: Resource | None = None
+    stats: CrawlStats = field(default_factory=CrawlStats)
+
+    def is_main_site(self, url: str) -> bool:
+        return any(same_site(url, host) for host in self.hosts)
+
+    @property
+    def reachable(self) -> bool:
+        return self.start is not None and self.start.ok
+
+    def documents(self) -> Iterable[Resource]:
+        return (r for r in self.resources.values() if r.document is not None)
+
+
+def _extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    return last[last.rfind(".") :] if "." in last else ""
+
+
+def _title_of(result: FetchResult) -> str:
+    match = re.search(rb"<title[^>]*>(.*?)</title>", result.body[:8192], re.IGNORECASE | re.DOTALL)
+    return match.group(1).strip().decode("utf-8", "replace") if match else ""
+
+
+def looks_soft_404(document: Document, fingerprint_title: str | None) -> bool:
+    if document.kind is not DocumentKind.HTML:
+        return False
+    if fingerprint_title and document.title.strip() == fingerprint_title:
+        return True
+    if len(document.text) > _SOFT_404_MAX_CHARS:
+        return False
+    heads = document.compact_heads
+    return any(word in heads for word in _SOFT_404_WORDS) or (
+        len(document.text) < 600 and any(word in document.compact_text for word in _SOFT_404_WORDS)
+    )
+
+
+def to_resource(result: FetchResult, depth: int, soft_404_title: str | None) -> Resource:
+    resource = Resource(
+        url=result.url,
+        outcome=result.outcome,
+        final_url=result.final_url or result.url,
+        status=result.status,
+        content_type=result.content_type,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        depth=depth,
+        error=result.error,
+        size=len(result.body),
+    )
+    if not result.ok:
+        return resource
+    resource.sha256 = hashlib.sha256(result.body).hexdigest()
+    resource.kind = document_kind(resource.final_url, result.content_type, result.body[:8])
+    try:
+        resource.document = extract_document(result.body, resource.final_url, result.content_type, resource.kind)
+    except UnreadableDocument as exc:
+        resource.unreadable = exc.reason
+        resource.error = str(exc)
+        return resource
+    if looks_soft_404(resource.document, soft_404_title):
+        resource.outcome = Outcome.SOFT_404
+    return resource
+
+
+class SiteCrawler:
+    """Crawls one site with a shared Fetcher; ``fetch_resource`` serves later look-ups from cache."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        start_url: str,
+        priority_words: Iterable[str] = (),
+        on_resource: Callable[[Resource], None] | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.settings = fetcher.settings
+        self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
+        self._priority_words = tuple({compact(w) for w in priority_words if w.strip()})
+        self._on_resource = on_resource
+        self._soft_404_title: str | None = None
+        self._queued: set[str] = set()
+        self._query_variants: dict[str, int] = {}
+        self._heap: list[tuple[int, int, int, str]] = []
+        self._seq = itertools.count()
+        self._in_flight: dict[str, asyncio.Future[Resource]] = {}
+
+    def _priority(self, text: str, url: str) -> int:
+        if _extension(url) in (".pdf", ".docx", ".xlsx", ".csv"):
+            return 0
+        key = compact(text)
+        return 0 if key and any(word in key for word in self._priority_words) else 1
+
+    def _enqueue(self, url: str, depth: int, priority: int) -> None:
+        if url in self._queued or depth > self.settings.max_depth:
+            return
+        if not self.result.is_main_site(url) or _extension(url) in _SKIP_EXTENSIONS or is_trap(url):
+            return
+        if urlsplit(url).query:
+            bare = path_without_query(url)
+            count = self._query_variants.get(bare, 0)
+            if count >= self.settings.max_query_variants:
+                return
+            self._query_variants[bare] = count + 1
+        self._queued.add(url)
+        self.result.stats.queued += 1
+        heapq.heappush(self._heap, (priority, depth, next(self._seq), url))
+
+    def _record(self, resource: Resource) -> None:
+        self.result.resources[resource.url] = resource
+        if resource.final_url and resource.final_url != resource.url:
+            self.result.resources.setdefault(resource.final_url, resource)
+        self.result.stats.pages += 1
+        if resource.outcome.failed:
+            self.result.stats.failures += 1
+        if self._on_resource is not None:
+            self._on_resource(resource)
+
+    def _learn_links(self, resource: Resource) -> None:
+        document = resource.document
+        if document is None or not resource.ok:
+            return
+        source = resource.final_url
+        for link in document.links:
+            self.result.anchors.setdefault(link.url, []).append(Anchor(source, link.text))
+            self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
+        for frame in document.frames:
+            self.result.anchors.setdefault(frame, []).append(Anchor(source, document.title))
+            self._enqueue(frame, resource.depth + 1, 0)
+
+    async def fetch_resource(self, url: str, depth: int = 0) -> Resource:
+        """The resource for a URL, fetched at most once per check."""
+        known = self.result.resources.get(url)
+        if known is not None:
+            return known
+        pending = self._in_flight.get(url)
+        if pending is not None:
+            return await pending
+        future: asyncio.Future[Resource] = asyncio.get_running_loop().create_future()
+        self._in_flight[url] = future
+        try:
+            result = await self.fetcher.fetch(url)
+            resource = to_resource(result, depth, self._soft_404_title)
+            self._record(resource)
+            future.set_result(resource)
+            return resource
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        finally:
+            del self._in_flight[url]
+
+    async def _learn_soft_404(self, origin: str) -> None:
+        """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""
+        probe = await self.fetcher.fetch(f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}")
+        if probe.ok and probe.status == 200:
+            self._soft_404_title = _title_of(probe) or None
+
+    async def _sitemap_urls(self, origin: str) -> list[str]:
+        robots = await self.fetcher.robots_for(origin + "/")
+        urls: list[str] = []
+        for sitemap in [*robots.sitemaps, f"{origin}/sitemap.xml"][:5]:
+            result = await self.fetcher.fetch(sitemap, max_bytes=10 * 1024 * 1024)
+            if result.ok:
+                urls.extend(m.group(1).decode("utf-8", "replace") for m in _SITEMAP_LOC.finditer(result.body))
+            if len(urls) >= MAX_SITEMAP_URLS:
+                break
+        return urls[:MAX_SITEMAP_URLS]
+
+    async def crawl(self) -> SiteCrawl:
+        start = await self.fetch_resource(self.result.start_url)
+        self.result.start = start
+        if not start.ok:
+            return self.result
+        final_host = host_of(start.final_url)
+        if final_host:
+            self.result.hosts.add(final_host)  # http -> https, or a moved domain
+        self._queued.update({start.url, start.final_url})
+        parts = urlsplit(start.final_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        await self._learn_soft_404(origin)
+        self._learn_links(start)
+        for url in await self._sitemap_urls(origin):
+            from oitwatch.crawler.urls import normalise_url
+
+            normal = normalise_url(url)
+            if normal is not None:
+                self._enqueue(normal, 1, 1)
+        await self._run_workers()
+        return self.result
+
+    async def _run_workers(self) -> None:
+        budget = self.settings.max_pages
+        idle = asyncio.Event()
+        active = 0
+
+        async def worker() -> None:
+            nonlocal active
+            while True:
+                if self.result.stats.pages >= budget:
+                    return
+                if not self._heap:
+                    if active == 0:
+                        idle.set()
+                        return
+                    await asyncio.sleep(0.005)
+                    continue
+                _, depth, _, url = heapq.heappop(self._heap)
+                if url in self.result.resources:
+                    continue
+                active += 1
+                try:
+                    resource = await self.fetch_resource(url, depth)
+                    self._learn_links(resource)
+                finally:
+                    active -= 1
+
+        workers = max(1, min(self.settings.per_host * 2, self.settings.concurrency))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+def same_registered_site(url: str, host: str) -> bool:
+    return site_key(host_of(url)) == site_key(host)

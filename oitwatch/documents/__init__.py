@@ -1,0 +1,13 @@
+"""Text and structure from fetched resources: HTML, PDF, DOCX, XLSX and CSV. Pure functions of bytes."""
+
+from oitwatch.documents.extract import UnreadableDocument, document_kind, extract_document
+from oitwatch.documents.model import Document, DocumentKind, Link
+
+__all__ = [
+    "Document",
+    "DocumentKind",
+    "Link",
+    "UnreadableDocument",
+    "document_kind",
+    "extract_document",
+]

@@ -1,0 +1,72 @@
+"""What oitwatch knows of one fetched document, whatever its format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from oitwatch.checklist.model import Cue
+from oitwatch.text.periods import Periods, find_periods
+from oitwatch.text.thai import compact, normalise
+
+
+class DocumentKind(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    CSV = "csv"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str  # absolute, normalised
+    text: str  # anchor text (or the title/alt of an image link)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """A labelled row of an ITA page: item number, the year of its section, its links."""
+
+    number: int
+    year: int | None
+    links: tuple[Link, ...]
+
+
+@dataclass(eq=False)
+class Document:
+    url: str
+    kind: DocumentKind
+    title: str = ""
+    text: str = ""
+    headings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    cues: frozenset[Cue] = field(default_factory=frozenset)
+    # HTML only: frames and embeds, whose targets may hold the evidence (PDF viewers).
+    frames: tuple[str, ...] = ()
+    pages: int = 0  # PDF pages read
+    # HTML only: labelled rows of an ITA/OIT page (see item_table.py).
+    item_rows: tuple[ItemRow, ...] = ()
+
+    @cached_property
+    def normalised_text(self) -> str:
+        return normalise(f"{self.title}\n{self.text}")
+
+    @cached_property
+    def compact_text(self) -> str:
+        return compact(f"{self.title}\n{self.text}")
+
+    @cached_property
+    def compact_heads(self) -> str:
+        """Title and headings: where a document says what it is."""
+        return compact(" ".join((self.title, *self.headings)))
+
+    @cached_property
+    def periods(self) -> Periods:
+        return find_periods(f"{self.title}\n{self.text}")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip() and not self.title.strip() and not self.cues

@@ -1,0 +1,91 @@
+"""DOCX, XLSX and CSV. A spreadsheet or CSV is a structured table by nature (O12 asks for one)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from xml.etree import ElementTree
+
+from oitwatch.checklist.model import Cue
+from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.model import Document, DocumentKind
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_SHEET_ROWS = 5000
+# A DOCX body larger than this once unzipped is a zip bomb, not a report.
+MAX_DOCX_XML_BYTES = 30 * 1024 * 1024
+
+
+def parse_docx(data: bytes, url: str) -> Document:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise UnreadableDocument("corrupt", "DOCX body is implausibly large")
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise UnreadableDocument("corrupt", f"DOCX cannot be read: {exc}") from exc
+    paragraphs: list[str] = []
+    headings: list[str] = []
+    for para in root.iter(f"{_W}p"):
+        parts = [
+            node.text or "" if node.tag == f"{_W}t" else "\t"
+            for node in para.iter()
+            if node.tag in (f"{_W}t", f"{_W}tab")
+        ]
+        line = "".join(parts).strip()
+        if not line:
+            continue
+        paragraphs.append(line)
+        style = para.find(f"{_W}pPr/{_W}pStyle")
+        if style is not None and "heading" in (style.get(f"{_W}val") or "").lower():
+            headings.append(line)
+    cues = {Cue.TABLE} if root.find(f".//{_W}tbl") is not None else set()
+    return Document(
+        url=url,
+        kind=DocumentKind.DOCX,
+        text="\n".join(paragraphs),
+        headings=tuple(headings or paragraphs[:1]),
+        cues=frozenset(cues),
+    )
+
+
+def parse_xlsx(data: bytes, url: str) -> Document:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for a bad file
+        raise UnreadableDocument("corrupt", f"XLSX cannot be read: {exc}") from exc
+    lines: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            lines.append(str(sheet.title))
+            for index, row in enumerate(sheet.iter_rows(values_only=True)):
+                if index >= MAX_SHEET_ROWS:
+                    break
+                cells = [str(value) for value in row if value is not None]
+                if cells:
+                    lines.append("\t".join(cells))
+    finally:
+        workbook.close()
+    return Document(
+        url=url,
+        kind=DocumentKind.XLSX,
+        text="\n".join(lines),
+        headings=tuple(lines[1:2]),
+        cues=frozenset({Cue.TABLE}),
+    )
+
+
+def parse_csv(text: str, url: str) -> Document:
+    rows = list(csv.reader(io.StringIO(text)))[:MAX_SHEET_ROWS]
+    lines = ["\t".join(cell for cell in row if cell) for row in rows]
+    return Document(
+        url=url,
+        kind=DocumentKind.CSV,
+        text="\n".join(line for line in lines if line),
+        headings=tuple(lines[:1]),
+        cues=frozenset({Cue.TABLE}),
+    )

@@ -1,0 +1,19 @@
+"""The exception tree. Fetch failures are not exceptions: they are typed outcomes (crawler.outcomes).
+
+    OitwatchError
+    ├── ChecklistError     a checklist data file is missing or malformed
+    ├── ConfigError        settings or input files are wrong
+    └── CheckAborted       a check cannot run at all (bad URL)
+"""
+
+
+class OitwatchError(Exception):
+    """Base of every error oitwatch raises on purpose; its message is shown to the user."""
+
+
+class ConfigError(OitwatchError):
+    """Settings, a declared-URL file or another input is wrong."""
+
+
+class CheckAborted(OitwatchError):
+    """A check cannot start (for example the URL is not a web address)."""

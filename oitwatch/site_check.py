@@ -1,0 +1,217 @@
+"""One check of one website, end to end: crawl, locate, judge, store. Shared by the CLI and
+(later) the scheduler and the web UI."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oitwatch.checklist import Checklist, load_checklist
+from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
+from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.locate import CandidateIndex, declared_from_ita_pages
+from oitwatch.checklist.score import ScoreEstimate, estimate
+from oitwatch.config import Settings
+from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.site import Resource, SiteCrawler
+from oitwatch.crawler.urls import normalise_url
+from oitwatch.errors import CheckAborted, ConfigError
+from oitwatch.storage import Database, RunStatus
+from oitwatch.text.thai import thai_digits_to_arabic
+
+RESOURCE_BATCH = 200
+_ITEM_LABEL = re.compile(r"^\s*(?:ข้อ\s*)?[oO]?\s*0*(\d{1,2})\s*$")
+
+
+@dataclass
+class Progress:
+    pages: int = 0
+    failures: int = 0
+    last_url: str = ""
+    phase: str = "crawl"
+
+
+@dataclass
+class CheckReport:
+    site: str
+    checklist: Checklist
+    site_status: str
+    pages_fetched: int
+    items: list[ItemResult]
+    estimate: ScoreEstimate
+    run_id: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def all_pass(self) -> bool:
+        return all(item.status is Status.PASS for item in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "checklist": self.checklist.id,
+            "fiscal_year": self.checklist.fiscal_year,
+            "site_status": self.site_status,
+            "pages_fetched": self.pages_fetched,
+            "run_id": self.run_id,
+            "score_estimate": {
+                "oit": self.estimate.oit,
+                "indicators": self.estimate.indicators,
+                "sub_indicators": self.estimate.sub_indicators,
+                "method": self.estimate.method,
+            },
+            "notes": self.notes,
+            "items": [
+                {
+                    "id": item.id,
+                    "heading_th": item.heading_th,
+                    "heading_en": item.gloss_en,
+                    "status": item.status.value,
+                    "url": item.url,
+                    "declared": item.declared,
+                    "score": item.score,
+                    "found_elements": item.found_elements,
+                    "missing_elements": item.missing_elements,
+                    "years_found": item.years_found,
+                    "evidence_urls": item.evidence_urls,
+                    "reason_th": item.reason_th,
+                    "reason_en": item.reason_en,
+                    "fix_th": item.fix_th,
+                    "fix_en": item.fix_en,
+                }
+                for item in self.items
+            ],
+        }
+
+
+def normalise_site_url(raw: str) -> str:
+    """Accept what people type (no scheme, trailing spaces); refuse what is not a web address."""
+    text = raw.strip()
+    if not text:
+        raise CheckAborted("no website address given")
+    if "://" not in text:
+        text = "http://" + text
+    url = normalise_url(text)
+    if url is None or "." not in (url.split("/")[2]) and not url.split("/")[2].startswith("["):
+        raise CheckAborted(f"not a website address: {raw!r} (expected e.g. https://www.example.go.th)")
+    return url
+
+
+def read_declared(path: Path, checklist: Checklist) -> dict[str, list[str]]:
+    """A CSV of item,url rows, as submitted to the assessment system."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read declared-URL file {path}: {exc}") from exc
+    declared: dict[str, list[str]] = {}
+    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            raise ConfigError(f"{path}:{line_no}: expected 'item,url', got {row!r}")
+        label, raw_url = row[0].strip(), row[1].strip()
+        match = _ITEM_LABEL.match(thai_digits_to_arabic(label))
+        if match is None:
+            if line_no == 1:
+                continue  # a header row
+            raise ConfigError(f"{path}:{line_no}: {label!r} is not an item label such as O5")
+        number = int(match.group(1))
+        if not 1 <= number <= len(checklist.items):
+            raise ConfigError(f"{path}:{line_no}: no item O{number} in {checklist.id}")
+        url = normalise_url(raw_url)
+        if url is None:
+            raise ConfigError(f"{path}:{line_no}: {raw_url!r} is not an http(s) URL")
+        declared.setdefault(f"O{number}", []).append(url)
+    return declared
+
+
+def _priority_words(checklist: Checklist) -> list[str]:
+    words = list(checklist.ita_page_synonyms)
+    for item in checklist.items:
+        words.extend(item.synonyms)
+    return words
+
+
+async def check_site(
+    raw_url: str,
+    settings: Settings,
+    db: Database,
+    *,
+    declared_file: Path | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> CheckReport:
+    url = normalise_site_url(raw_url)
+    checklist = load_checklist(settings.fiscal_year)
+    declared_override = read_declared(declared_file, checklist) if declared_file else None
+    site = db.site(url)
+    run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year)
+    progress = Progress()
+    pending: list[Resource] = []
+
+    def record(resource: Resource) -> None:
+        pending.append(resource)
+        progress.pages += 1
+        progress.failures += resource.outcome.failed
+        progress.last_url = resource.url
+        if len(pending) >= RESOURCE_BATCH:
+            flush()
+        if on_progress is not None:
+            on_progress(progress)
+
+    def flush() -> None:
+        db.add_resources(run_id, pending)
+        pending.clear()
+
+    try:
+        async with Fetcher(settings.crawl) as fetcher:
+            crawler = SiteCrawler(fetcher, url, _priority_words(checklist), on_resource=record)
+            crawl = await crawler.crawl()
+            notes: list[str] = []
+            if not crawl.reachable:
+                start = crawl.start
+                failure = start.describe() if start is not None else "no answer"
+                results = unreachable_results(checklist, failure)
+                site_status = "unreachable"
+            else:
+                site_status = "ok"
+                progress.phase = "judge"
+                declared = declared_override
+                if declared is None:
+                    declared = declared_from_ita_pages(crawl.resources.values(), checklist)
+                    if declared:
+                        notes.append(f"judged {len(declared)} items from the links on the site's ITA page")
+                else:
+                    notes.append(f"judged {len(declared)} items from {declared_file}")
+                view = SiteView(
+                    checklist=checklist,
+                    fetch=crawler.fetch_resource,
+                    on_site=crawl.is_main_site,
+                    index=CandidateIndex(checklist, crawl.resources, crawl.anchors, crawl.is_main_site),
+                    declared=declared,
+                )
+                evaluator = ItemEvaluator(view)
+                results = list(await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items)))
+            flush()
+            score = estimate(checklist, results)
+            db.finish_run(
+                run_id,
+                site_status=site_status,
+                pages_fetched=progress.pages,
+                results=results,
+                oit_estimate=score.oit,
+            )
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        flush()
+        db.end_run(run_id, RunStatus.INTERRUPTED, "interrupted by the user", progress.pages)
+        raise
+    except Exception as exc:
+        flush()
+        db.end_run(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}", progress.pages)
+        raise
+    return CheckReport(url, checklist, site_status, progress.pages, results, score, run_id, notes)

@@ -1,0 +1,101 @@
+"""Tables. A change here needs a new Alembic migration in migrations/versions/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM or a crash: its item results are not stored
+    FAILED = "failed"
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500), unique=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    runs: Mapped[list[Run]] = relationship(back_populates="site", order_by="Run.id")
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)
+    site_status: Mapped[str | None] = mapped_column(String(20))
+    checklist_id: Mapped[str] = mapped_column(String(20))
+    fiscal_year: Mapped[int]
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    oit_estimate: Mapped[float | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(20))
+
+    site: Mapped[Site] = relationship(back_populates="runs")
+    items: Mapped[list[ItemResultRow]] = relationship(back_populates="run", order_by="ItemResultRow.position")
+
+
+class ResourceRow(Base):
+    __tablename__ = "resources"
+    __table_args__ = (Index("ix_resources_run_url", "run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(30))
+    http_status: Mapped[int | None]
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(default=0)
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    depth: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ItemResultRow(Base):
+    __tablename__ = "item_results"
+    __table_args__ = (UniqueConstraint("run_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    position: Mapped[int]
+    item_id: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    declared: Mapped[bool] = mapped_column(default=False)
+    score: Mapped[int] = mapped_column(default=0)
+    elements: Mapped[list[Any]] = mapped_column(default=list)
+    years: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    reason_th: Mapped[str] = mapped_column(Text, default="")
+    reason_en: Mapped[str] = mapped_column(Text, default="")
+    fix_th: Mapped[str] = mapped_column(Text, default="")
+    fix_en: Mapped[str] = mapped_column(Text, default="")
+
+    run: Mapped[Run] = relationship(back_populates="items")

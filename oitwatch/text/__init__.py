@@ -1,0 +1,1 @@
+"""Thai text handling: normalisation before matching, and reading years and periods."""

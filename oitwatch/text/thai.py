@@ -1,0 +1,46 @@
+"""Normalise Thai text so that keywords match what PDFs and old web pages really contain.
+
+PDF extraction of Thai yields zero-width spaces, a decomposed sara am (nikhahit + sara aa),
+tone marks before vowels and stray spaces inside words. Matching is therefore done on a
+"compact" form with every space removed, on both the text and the keyword.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pythainlp.util import normalize as _pythainlp_normalize
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# nikhahit + sara aa, in either order with a tone mark between, is sara am.
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_WHITESPACE = re.compile(r"\s+")
+# Characters PDFs and CMSs leave in text that carry no meaning for matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    return text.translate(_THAI_DIGITS)
+
+
+def normalise(text: str) -> str:
+    """Text for display and for pattern matching: digits Arabic, Thai spelling canonical."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _SARA_AM.sub(lambda m: m.group(1) + "\u0e33", text)
+    text = thai_digits_to_arabic(text)
+    text = _pythainlp_normalize(text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Matching form: normalised, lower-cased, without any whitespace."""
+    return _WHITESPACE.sub("", normalise(text)).lower()
+
+
+def contains_any(compact_text: str, keywords: tuple[str, ...]) -> str | None:
+    """The first keyword found in an already compacted text, or None."""
+    for keyword in keywords:
+        if compact(keyword) in compact_text:
+            return keyword
+    return None
