@@ -51,8 +51,12 @@ class _ProgressLine:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oitwatch")
-@click.option("--settings", "settings_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (TOML).")
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML).",
+)
 @click.pass_context
 def main(ctx: click.Context, settings_file: Path | None) -> None:
     """Check Thai local-government websites against the ITA/OIT checklist (O1–O28).
@@ -64,15 +68,32 @@ def main(ctx: click.Context, settings_file: Path | None) -> None:
 
 @main.command()
 @click.argument("url")
-@click.option("--year", type=int, default=None, help="Fiscal year (พ.ศ.) of the checklist, e.g. 2568.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--db", "database", default=None, help="SQLite file to store the results in [oitwatch.db].")
-@click.option("--declared", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="CSV of item,url rows as submitted to the assessment; takes precedence.")
+@click.option(
+    "--year", type=int, default=None, help="Fiscal year (พ.ศ.) of the checklist, e.g. 2568."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--db", "database", default=None, help="SQLite file to store the results in [oitwatch.db]."
+)
+@click.option(
+    "--declared",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV of item,url rows as submitted to the assessment; takes precedence.",
+)
 @click.option("--max-pages", type=int, default=None, help="Page budget for the crawl [400].")
 @click.pass_context
-def check(ctx: click.Context, url: str, year: int | None, fmt: str, database: str | None,
-          declared: Path | None, max_pages: int | None) -> None:
+def check(
+    ctx: click.Context,
+    url: str,
+    year: int | None,
+    fmt: str,
+    database: str | None,
+    declared: Path | None,
+    max_pages: int | None,
+) -> None:
     """Crawl one website and report O1–O28: what is there, where, and what to fix.
 
     Exit status: 0 every item passes, 1 some items need work, 2 the check could not run.
@@ -85,8 +106,12 @@ def check(ctx: click.Context, url: str, year: int | None, fmt: str, database: st
 
     crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
     try:
-        settings = load_settings(ctx.obj["settings_file"], database=database, fiscal_year=year,
-                                 **({"crawl": crawl} if crawl else {}))
+        settings = load_settings(
+            ctx.obj["settings_file"],
+            database=database,
+            fiscal_year=year,
+            **({"crawl": crawl} if crawl else {}),
+        )
         load_checklist(settings.fiscal_year)
         db = open_database(settings.database_url)
     except OitwatchError as exc:
@@ -94,7 +119,9 @@ def check(ctx: click.Context, url: str, year: int | None, fmt: str, database: st
         return
     progress = _ProgressLine()
     try:
-        report = asyncio.run(check_site(url, settings, db, declared_file=declared, on_progress=progress))
+        report = asyncio.run(
+            check_site(url, settings, db, declared_file=declared, on_progress=progress)
+        )
     except KeyboardInterrupt:
         progress.done()
         click.echo("oitwatch: interrupted; the run is stored as 'interrupted'", err=True)

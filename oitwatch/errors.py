@@ -1,9 +1,9 @@
 """The exception tree. Fetch failures are not exceptions: they are typed outcomes (crawler.outcomes).
 
-    OitwatchError
-    ├── ChecklistError     a checklist data file is missing or malformed
-    ├── ConfigError        settings or input files are wrong
-    └── CheckAborted       a check cannot run at all (bad URL)
+OitwatchError
+├── ChecklistError     a checklist data file is missing or malformed
+├── ConfigError        settings or input files are wrong
+└── CheckAborted       a check cannot run at all (bad URL)
 """
 
 

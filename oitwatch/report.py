@@ -21,7 +21,9 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 
 def display_width(text: str) -> int:
     """Columns a string takes: Thai vowels and tone marks above or below take none."""
-    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in text)
+    return sum(
+        0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in text
+    )
 
 
 def pad(text: str, width: int) -> str:
@@ -54,7 +56,9 @@ def render_table(report: CheckReport) -> str:
     lines.append("─" * 100)
     for item in report.items:
         th, en = STATUS_LABELS[item.status]
-        lines.append(f"{pad(item.id, 4)} {pad(th, 20)} {pad(clip(item.heading_th, 40), 40)} {item.url or '-'}")
+        lines.append(
+            f"{pad(item.id, 4)} {pad(th, 20)} {pad(clip(item.heading_th, 40), 40)} {item.url or '-'}"
+        )
         lines.append(f"{pad('', 4)} {pad(en, 20)} {clip(item.gloss_en, 40)}")
         if item.status is not Status.PASS:
             lines.append(f"{pad('', 4)}   เหตุผล: {item.reason_th}")
@@ -81,9 +85,13 @@ def render_table(report: CheckReport) -> str:
 def render_checklist(checklist: Checklist) -> str:
     lines = [checklist.title_th, checklist.title_en, ""]
     for item in checklist.items:
-        period = item.period.kind.value + (f" (+{item.period.years_back} ปีก่อน)" if item.period.years_back else "")
+        period = item.period.kind.value + (
+            f" (+{item.period.years_back} ปีก่อน)" if item.period.years_back else ""
+        )
         lines.append(f"{pad(item.id, 4)} {item.heading_th}")
-        lines.append(f"{pad('', 4)} {item.gloss_en} — ตัวชี้วัดย่อย {item.sub_indicator}, period: {period}, hosting: {item.hosting.value}")
+        lines.append(
+            f"{pad('', 4)} {item.gloss_en} — ตัวชี้วัดย่อย {item.sub_indicator}, period: {period}, hosting: {item.hosting.value}"
+        )
         for element in item.elements:
             lines.append(f"{pad('', 6)}- {element.th} / {element.en}")
     return "\n".join(lines)

@@ -98,8 +98,10 @@ def normalise_site_url(raw: str) -> str:
     if "://" not in text:
         text = "http://" + text
     url = normalise_url(text)
-    if url is None or "." not in (url.split("/")[2]) and not url.split("/")[2].startswith("["):
-        raise CheckAborted(f"not a website address: {raw!r} (expected e.g. https://www.example.go.th)")
+    if url is None or ("." not in (url.split("/")[2]) and not url.split("/")[2].startswith("[")):
+        raise CheckAborted(
+            f"not a website address: {raw!r} (expected e.g. https://www.example.go.th)"
+        )
     return url
 
 
@@ -174,9 +176,7 @@ async def check_site(
             crawl = await crawler.crawl()
             notes: list[str] = []
             if not crawl.reachable:
-                start = crawl.start
-                failure = start.describe() if start is not None else "no answer"
-                results = unreachable_results(checklist, failure)
+                results = unreachable_results(checklist, crawl.start)
                 site_status = "unreachable"
             else:
                 site_status = "ok"
@@ -185,18 +185,24 @@ async def check_site(
                 if declared is None:
                     declared = declared_from_ita_pages(crawl.resources.values(), checklist)
                     if declared:
-                        notes.append(f"judged {len(declared)} items from the links on the site's ITA page")
+                        notes.append(
+                            f"judged {len(declared)} items from the links on the site's ITA page"
+                        )
                 else:
                     notes.append(f"judged {len(declared)} items from {declared_file}")
                 view = SiteView(
                     checklist=checklist,
                     fetch=crawler.fetch_resource,
                     on_site=crawl.is_main_site,
-                    index=CandidateIndex(checklist, crawl.resources, crawl.anchors, crawl.is_main_site),
+                    index=CandidateIndex(
+                        checklist, crawl.resources, crawl.anchors, crawl.is_main_site
+                    ),
                     declared=declared,
                 )
                 evaluator = ItemEvaluator(view)
-                results = list(await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items)))
+                results = list(
+                    await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items))
+                )
             flush()
             score = estimate(checklist, results)
             db.finish_run(

@@ -13,17 +13,38 @@ from dataclasses import dataclass
 from oitwatch.checklist.findings import ElementFinding, ItemResult, Status
 from oitwatch.checklist.judge import PeriodVerdict, judge
 from oitwatch.checklist.locate import CandidateIndex, linked_documents, off_site_evidence
-from oitwatch.checklist.messages import explain
+from oitwatch.checklist.messages import describe_failure, explain
 from oitwatch.checklist.model import Checklist, Hosting, Item
 from oitwatch.checklist.score import item_score
+from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.site import Resource
 from oitwatch.documents.model import Document
 
 Fetch = Callable[[str], Awaitable[Resource]]
+
+
+def _broken(resource: Resource) -> bool:
+    # robots.txt keeps oitwatch out, not the assessor: that is unverifiable, not broken.
+    return resource.outcome.failed and resource.outcome is not Outcome.BLOCKED_BY_ROBOTS
+
+
+def _unreadable_reason(resource: Resource) -> str | None:
+    if resource.outcome is Outcome.BLOCKED_BY_ROBOTS:
+        return "robots"
+    return resource.unreadable
+
+
 MAX_CANDIDATES = 3
 
-_RANK = {Status.PASS: 0, Status.PARTIAL: 1, Status.OUTDATED: 2, Status.OFF_SITE: 3,
-         Status.UNVERIFIABLE: 4, Status.BROKEN: 5, Status.MISSING: 6}
+_RANK = {
+    Status.PASS: 0,
+    Status.PARTIAL: 1,
+    Status.OUTDATED: 2,
+    Status.OFF_SITE: 3,
+    Status.UNVERIFIABLE: 4,
+    Status.BROKEN: 5,
+    Status.MISSING: 6,
+}
 
 
 @dataclass
@@ -46,14 +67,22 @@ def _period_element(fiscal_year: int) -> ElementFinding:
     )
 
 
-def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: str | None) -> ItemResult:
+Context = dict[str, object]
+
+
+def _failure(resource: Resource) -> tuple[str, str]:
+    return describe_failure(resource.outcome.value, resource.status)
+
+
+def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: object) -> ItemResult:
+    failure = context.get("failure")
     text = explain(
         item,
         result,
         fiscal_year,
-        failure=context.get("failure") or "",
-        alternative=context.get("alternative"),
-        unreadable=context.get("unreadable") or "",
+        failure=failure if isinstance(failure, tuple) else ("", ""),
+        alternative=str(context["alternative"]) if context.get("alternative") else None,
+        unreadable=str(context.get("unreadable") or ""),
     )
     result.reason_th, result.reason_en = text.reason_th, text.reason_en
     result.fix_th, result.fix_en = text.fix_th, text.fix_en
@@ -84,18 +113,24 @@ class ItemEvaluator:
             linked = await self.view.fetch(url)
             if linked.ok and linked.document is not None:
                 readable.append(linked)
-            elif linked.outcome.failed:
+            elif _broken(linked):
                 failed.append(linked)
         return readable, failed
 
-    async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, dict[str, str | None]]:
+    async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, Context]:
         readable, failed = await self._evidence(resource)
         documents: list[Document] = [r.document for r in readable if r.document is not None]
         judgement = judge(item, documents, self.fiscal_year)
         elements = list(judgement.elements)
-        result = ItemResult(item.id, Status.PASS, resource.url, item.heading_th, item.gloss_en,
-                            years_found=list(judgement.years),
-                            evidence_urls=[r.url for r in readable])
+        result = ItemResult(
+            item.id,
+            Status.PASS,
+            resource.url,
+            item.heading_th,
+            item.gloss_en,
+            years_found=list(judgement.years),
+            evidence_urls=[r.url for r in readable],
+        )
         if judgement.period is PeriodVerdict.UNSTATED:
             elements.append(_period_element(self.fiscal_year))
         result.elements = elements
@@ -108,7 +143,7 @@ class ItemEvaluator:
             # The file meant to carry the missing elements does not open.
             result.status = Status.BROKEN
             result.url = failed[0].url
-            return result, {"failure": failed[0].describe()}
+            return result, {"failure": _failure(failed[0])}
         elsewhere = off_site_evidence(item, resource, self.view.on_site)
         if elsewhere and len(documents) <= 1:
             # The page only points to a file kept elsewhere (Google Drive, Facebook...).
@@ -118,14 +153,15 @@ class ItemEvaluator:
         result.status = Status.PARTIAL
         return result, {}
 
-    async def _judge_external(self, item: Item, url: str) -> tuple[ItemResult, dict[str, str | None]]:
+    async def _judge_external(self, item: Item, url: str) -> tuple[ItemResult, Context]:
         """O10/O18 may live elsewhere when the main site links to them: it must open."""
         resource = await self.view.fetch(url)
-        result = ItemResult(item.id, Status.PASS, url, item.heading_th, item.gloss_en,
-                            evidence_urls=[url])
+        result = ItemResult(
+            item.id, Status.PASS, url, item.heading_th, item.gloss_en, evidence_urls=[url]
+        )
         if resource.outcome.failed:
             result.status = Status.BROKEN
-            return result, {"failure": resource.describe()}
+            return result, {"failure": _failure(resource)}
         documents = [resource.document] if resource.document is not None else []
         judgement = judge(item, documents, self.fiscal_year)
         result.elements = list(judgement.elements)
@@ -140,21 +176,28 @@ class ItemEvaluator:
         on_site = [u for u in urls if self.view.on_site(u)]
         off_site = [u for u in urls if not self.view.on_site(u)]
         resources = [await self.view.fetch(u) for u in on_site]
-        failed = [r for r in resources if r.outcome.failed]
+        failed = [r for r in resources if _broken(r)]
         if failed:
             alternative = await self._alternative(item, exclude={r.url for r in failed})
-            result = ItemResult(item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en)
-            return _finish(item, result, self.fiscal_year, failure=failed[0].describe(),
-                           alternative=alternative)
+            result = ItemResult(
+                item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en
+            )
+            return _finish(
+                item, result, self.fiscal_year, failure=_failure(failed[0]), alternative=alternative
+            )
         readable = [r for r in resources if r.document is not None]
         if readable:
             best = await self._best_of(item, readable)
             if best is not None:
                 return best
-        unreadable = [r for r in resources if r.unreadable is not None]
+        unreadable = [r for r in resources if _unreadable_reason(r) is not None]
         if unreadable:
-            result = ItemResult(item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en)
-            return _finish(item, result, self.fiscal_year, unreadable=unreadable[0].unreadable)
+            result = ItemResult(
+                item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en
+            )
+            return _finish(
+                item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable[0])
+            )
         if off_site:
             return await self._off_site(item, off_site[0])
         result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
@@ -168,7 +211,7 @@ class ItemEvaluator:
         return _finish(item, result, self.fiscal_year)
 
     async def _best_of(self, item: Item, resources: list[Resource]) -> ItemResult | None:
-        best: tuple[ItemResult, dict[str, str | None]] | None = None
+        best: tuple[ItemResult, Context] | None = None
         for resource in resources:
             judged = await self._judge_resource(item, resource)
             if best is None or _RANK[judged[0].status] < _RANK[best[0].status]:
@@ -198,14 +241,20 @@ class ItemEvaluator:
             best = await self._best_of(item, readable)
             if best is not None:
                 return best
-        failed = [r for r in resources if r.outcome.failed]
+        failed = [r for r in resources if _broken(r)]
         if failed:
-            result = ItemResult(item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en)
-            return _finish(item, result, self.fiscal_year, failure=failed[0].describe())
-        unreadable = [r for r in resources if r.unreadable is not None]
+            result = ItemResult(
+                item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en
+            )
+            return _finish(item, result, self.fiscal_year, failure=_failure(failed[0]))
+        unreadable = [r for r in resources if _unreadable_reason(r) is not None]
         if unreadable:
-            result = ItemResult(item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en)
-            return _finish(item, result, self.fiscal_year, unreadable=unreadable[0].unreadable)
+            result = ItemResult(
+                item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en
+            )
+            return _finish(
+                item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable[0])
+            )
         off_site = [c for c in candidates if not c.on_site]
         if off_site:
             return await self._off_site(item, off_site[0].url)
@@ -213,15 +262,18 @@ class ItemEvaluator:
         return _finish(item, result, self.fiscal_year)
 
 
-def unreachable_results(checklist: Checklist, failure: str) -> list[ItemResult]:
+def unreachable_results(checklist: Checklist, start: Resource | None) -> list[ItemResult]:
     """An assessor who cannot open the site finds nothing: every item is broken."""
+    failure = _failure(start) if start is not None else ("ไม่มีการตอบกลับ", "no answer")
     results = []
     for item in checklist.items:
         result = ItemResult(item.id, Status.BROKEN, None, item.heading_th, item.gloss_en)
-        _finish(item, result, checklist.fiscal_year, failure=failure)
-        result.reason_th = f"เปิดเว็บไซต์หลักไม่ได้: {failure}"
-        result.reason_en = f"The main website cannot be opened: {failure}"
+        _finish(item, result, checklist.fiscal_year)
+        result.reason_th = f"เปิดเว็บไซต์หลักไม่ได้: {failure[0]}"
+        result.reason_en = f"The main website cannot be opened: {failure[1]}"
         result.fix_th = "ตรวจสอบว่าเว็บไซต์หลักเปิดได้ตลอดเวลา (โดเมน เซิร์ฟเวอร์ ใบรับรอง SSL)"
-        result.fix_en = "Make sure the main website is reachable at all times (domain, server, TLS certificate)"
+        result.fix_en = (
+            "Make sure the main website is reachable at all times (domain, server, TLS certificate)"
+        )
         results.append(result)
     return results

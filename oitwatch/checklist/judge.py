@@ -48,7 +48,9 @@ def element_present(element: Element, document: Document) -> bool:
     text = document.compact_text
     if any(k and k in text for k in _compact_keywords(element.any_of)):
         return True
-    return element.pattern is not None and bool(_regex(element.pattern).search(document.normalised_text))
+    return element.pattern is not None and bool(
+        _regex(element.pattern).search(document.normalised_text)
+    )
 
 
 def judge_period(item: Item, periods: Periods, fiscal_year: int) -> PeriodVerdict:
@@ -80,7 +82,9 @@ def judge(item: Item, documents: Sequence[Document], fiscal_year: int) -> Judgem
     findings = []
     for element in item.elements:
         where = next((d.url for d in documents if element_present(element, d)), None)
-        findings.append(ElementFinding(element.id, element.th, element.en, where is not None, where))
+        findings.append(
+            ElementFinding(element.id, element.th, element.en, where is not None, where)
+        )
     periods = merged_periods(documents)
     return Judgement(
         tuple(findings), judge_period(item, periods, fiscal_year), tuple(sorted(periods.years))

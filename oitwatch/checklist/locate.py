@@ -16,8 +16,18 @@ from oitwatch.text.thai import compact
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
 # Hosts where agencies park files instead of their main website.
-FILE_HOSTS = ("drive.google.com", "docs.google.com", "facebook.com", "fb.com", "onedrive.live.com",
-              "1drv.ms", "dropbox.com", "sites.google.com", "anyflip.com", "fliphtml5.com")
+FILE_HOSTS = (
+    "drive.google.com",
+    "docs.google.com",
+    "facebook.com",
+    "fb.com",
+    "onedrive.live.com",
+    "1drv.ms",
+    "dropbox.com",
+    "sites.google.com",
+    "anyflip.com",
+    "fliphtml5.com",
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,10 @@ class CandidateIndex:
             labels = _labels(url, anchors.get(url, []), resources.get(url))
             if not labels:
                 continue
-            scores = {item.id: max(_best_synonym(item, label) for label in labels) for item in checklist.items}
+            scores = {
+                item.id: max(_best_synonym(item, label) for label in labels)
+                for item in checklist.items
+            }
             best = max(scores.values())
             if best == 0:
                 continue
@@ -96,7 +109,9 @@ class CandidateIndex:
                 # A URL counts only for the item(s) it matches most specifically: a report on
                 # the plan mentions the plan, but it is the report.
                 if score == best:
-                    self._by_item[item_id].append(Candidate(url, score, is_main_site(url), anchor_text))
+                    self._by_item[item_id].append(
+                        Candidate(url, score, is_main_site(url), anchor_text)
+                    )
         for candidates in self._by_item.values():
             candidates.sort(key=lambda c: (-c.strength, not c.on_site, len(c.url), c.url))
 

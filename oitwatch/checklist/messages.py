@@ -16,6 +16,34 @@ class Explanation:
     fix_en: str
 
 
+# How a failed fetch is told to a webmaster, by outcome value.
+FAILURES: dict[str, tuple[str, str]] = {
+    "http_status": ("เซิร์ฟเวอร์ตอบว่า HTTP {status}", "the server answers HTTP {status}"),
+    "timeout": ("รอนานเกินไปแล้วไม่ตอบ (timeout)", "no answer in time (timeout)"),
+    "dns": ("ไม่พบชื่อโดเมน (DNS)", "the domain name does not resolve (DNS)"),
+    "refused": (
+        "เซิร์ฟเวอร์ปฏิเสธการเชื่อมต่อ (connection refused)",
+        "the server refuses connections (refused)",
+    ),
+    "tls": ("ใบรับรอง SSL/TLS มีปัญหา", "the TLS/SSL certificate is not valid (tls)"),
+    "connection_error": ("การเชื่อมต่อขาดระหว่างทาง", "the connection broke off (connection_error)"),
+    "too_large": ("ไฟล์ใหญ่เกินกำหนด", "the file is larger than the limit (too_large)"),
+    "soft_404": (
+        "หน้าเว็บแจ้งว่า 'ไม่พบหน้า' แม้เซิร์ฟเวอร์ตอบ 200",
+        "the page says 'not found' although the server answers 200 (soft_404)",
+    ),
+    "redirect_loop": ("ลิงก์เปลี่ยนทางวนซ้ำไม่สิ้นสุด", "the link redirects in a loop (redirect_loop)"),
+    "too_many_redirects": ("ลิงก์เปลี่ยนทางหลายทอดเกินไป", "too many redirects (too_many_redirects)"),
+    "empty": ("ไฟล์ว่างเปล่า", "the file is empty (empty)"),
+    "invalid_url": ("ลิงก์ไม่ใช่ที่อยู่เว็บที่ถูกต้อง", "the link is not a valid web address (invalid_url)"),
+}
+
+
+def describe_failure(outcome: str, status: int | None) -> tuple[str, str]:
+    th, en = FAILURES.get(outcome, (outcome, outcome))
+    return th.format(status=status), en.format(status=status)
+
+
 def _years_th(years: list[int]) -> str:
     return ", ".join(str(y) for y in years[-4:]) or "-"
 
@@ -34,7 +62,7 @@ def explain(
     result: ItemResult,
     fiscal_year: int,
     *,
-    failure: str = "",
+    failure: tuple[str, str] = ("", ""),
     alternative: str | None = None,
     unreadable: str = "",
 ) -> Explanation:
@@ -76,17 +104,36 @@ def explain(
         alt_th = f" (พบเอกสารที่อาจใช้แทนได้ที่ {alternative})" if alternative else ""
         alt_en = f" (a document that may serve is at {alternative})" if alternative else ""
         return Explanation(
-            f"ลิงก์ {url} เปิดไม่ได้: {failure}",
-            f"The link {url} does not work: {failure}",
+            f"ลิงก์ {url} เปิดไม่ได้: {failure[0]}",
+            f"The link {url} does not work: {failure[1]}",
             f"แก้ลิงก์ให้เปิดได้และชี้ไปที่หน้าที่มีข้อมูลโดยตรง{alt_th}",
             f"Fix the link so that it opens the page holding the data{alt_en}",
         )
     if status is Status.UNVERIFIABLE:
-        why_th = {"password": "ไฟล์ถูกตั้งรหัสผ่าน", "corrupt": "ไฟล์เสียหาย", "no_text": "ไฟล์เป็นภาพสแกนที่ไม่มีข้อความ"}
-        why_en = {"password": "the file is password-protected", "corrupt": "the file is corrupt", "no_text": "the file is a scan with no text layer"}
+        why_th = {
+            "password": "ไฟล์ถูกตั้งรหัสผ่าน",
+            "corrupt": "ไฟล์เสียหาย",
+            "no_text": "ไฟล์เป็นภาพสแกนที่ไม่มีข้อความ",
+            "robots": "robots.txt ของเว็บไซต์ห้ามโปรแกรมตรวจอ่านหน้านี้",
+        }
+        why_en = {
+            "password": "the file is password-protected",
+            "corrupt": "the file is corrupt",
+            "no_text": "the file is a scan with no text layer",
+            "robots": "the site's robots.txt forbids checkers to read it",
+        }
+        reason_th = f"พบไฟล์ที่ {url} แต่อ่านไม่ได้: {why_th.get(unreadable, unreadable)}"
+        reason_en = f"Found {url} but cannot read it: {why_en.get(unreadable, unreadable)}"
+        if unreadable == "robots":
+            return Explanation(
+                reason_th,
+                reason_en,
+                "แก้ robots.txt ให้อนุญาตหน้าที่เป็นหลักฐาน ITA (ผู้ประเมินและโปรแกรมตรวจต้องเปิดได้)",
+                "Allow the ITA evidence pages in robots.txt so that checkers can read them",
+            )
         return Explanation(
-            f"พบไฟล์ที่ {url} แต่อ่านไม่ได้: {why_th.get(unreadable, unreadable)}",
-            f"Found {url} but cannot read it: {why_en.get(unreadable, unreadable)}",
+            reason_th,
+            reason_en,
             "อัปโหลดไฟล์ PDF ที่เปิดได้โดยไม่ต้องใช้รหัสผ่าน และมีข้อความที่คัดลอกได้",
             "Upload a PDF that opens without a password and has selectable text",
         )

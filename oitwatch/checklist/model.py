@@ -114,7 +114,9 @@ class Checklist(_Frozen):
         expected = [f"O{n}" for n in range(1, len(self.items) + 1)]
         actual = [item.id for item in self.items]
         if actual != expected:
-            raise ValueError(f"items must be numbered O1..O{len(self.items)} in order, got {actual}")
+            raise ValueError(
+                f"items must be numbered O1..O{len(self.items)} in order, got {actual}"
+            )
         return self
 
     def item(self, item_id: str) -> Item:

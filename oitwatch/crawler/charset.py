@@ -10,8 +10,13 @@ from charset_normalizer import from_bytes
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.IGNORECASE)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.IGNORECASE)
 # windows-874 is a superset of TIS-620 and ISO-8859-11 that real "tis-620" pages rely on.
-_ALIASES = {"tis-620": "cp874", "tis620": "cp874", "iso-8859-11": "cp874", "windows-874": "cp874",
-            "x-windows-874": "cp874"}
+_ALIASES = {
+    "tis-620": "cp874",
+    "tis620": "cp874",
+    "iso-8859-11": "cp874",
+    "windows-874": "cp874",
+    "x-windows-874": "cp874",
+}
 
 
 def _codec(name: str) -> str | None:

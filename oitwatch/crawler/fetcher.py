@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -42,23 +43,37 @@ class _HostSlot:
             self.next_start = now + self.delay
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _classify(exc: Exception) -> tuple[Outcome, str]:
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
-        return Outcome.TIMEOUT, text
-    if isinstance(exc, httpx.ConnectError):
-        lowered = text.lower()
-        if "name or service not known" in lowered or "nodename" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
+    """Translate whatever the network stack raised into an outcome, looking through wrappers."""
+    chain = _causes(exc)
+    text = "; ".join(dict.fromkeys(str(e) or type(e).__name__ for e in chain))
+    for cause in chain:
+        if isinstance(cause, httpx.TimeoutException | TimeoutError):
+            return Outcome.TIMEOUT, text
+        if isinstance(cause, socket.gaierror):
             return Outcome.DNS, text
-        if "refused" in lowered:
+        if isinstance(cause, ConnectionRefusedError):
             return Outcome.REFUSED, text
-        if "ssl" in lowered or "certificate" in lowered:
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
             return Outcome.TLS, text
-        return Outcome.CONNECTION, text
-    if isinstance(exc, ssl.SSLError):
+        if isinstance(cause, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return Outcome.INVALID_URL, text
+    lowered = text.lower()
+    if "name or service not known" in lowered or "name resolution" in lowered:
+        return Outcome.DNS, text
+    if "refused" in lowered:
+        return Outcome.REFUSED, text
+    if "certificate" in lowered or "ssl" in lowered:
         return Outcome.TLS, text
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return Outcome.INVALID_URL, text
     return Outcome.CONNECTION, text
 
 
@@ -149,7 +164,9 @@ class Fetcher:
                 return self._done(url, Outcome.TOO_MANY_REDIRECTS, start, chain)
             seen.add(current)
             chain.append(current)
-            if self.settings.respect_robots and not (await self.robots_for(current)).allowed(current):
+            if self.settings.respect_robots and not (await self.robots_for(current)).allowed(
+                current
+            ):
                 return self._done(url, Outcome.BLOCKED_BY_ROBOTS, start, chain)
             result = await self._fetch_with_retries(current, max_bytes or self.settings.max_bytes)
             if result.outcome is not Outcome.OK or result.status not in (301, 302, 303, 307, 308):
@@ -159,9 +176,13 @@ class Fetcher:
                 result.elapsed_ms = int((time.monotonic() - start) * 1000)
                 return result
             location = result.error  # _fetch_once stores Location there for redirects
-            target = normalise_url(httpx.URL(current).join(location).__str__()) if location else None
+            target = (
+                normalise_url(httpx.URL(current).join(location).__str__()) if location else None
+            )
             if target is None:
-                return self._done(url, Outcome.INVALID_URL, start, chain, error=f"bad Location {location!r}")
+                return self._done(
+                    url, Outcome.INVALID_URL, start, chain, error=f"bad Location {location!r}"
+                )
             current = target
 
     def _done(

@@ -14,20 +14,55 @@ from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome
-from oitwatch.crawler.urls import host_of, is_trap, path_without_query, same_site, site_key
+from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
 from oitwatch.text.thai import compact
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
 _SKIP_EXTENSIONS = frozenset(
-    ".jpg .jpeg .png .gif .bmp .webp .svg .ico .zip .rar .7z .gz .tar .mp3 .mp4 .avi .mov .wmv "
-    ".flv .exe .apk .iso .css .js .woff .woff2 .ttf".split()
+    [
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".bmp",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".gz",
+        ".tar",
+        ".mp3",
+        ".mp4",
+        ".avi",
+        ".mov",
+        ".wmv",
+        ".flv",
+        ".exe",
+        ".apk",
+        ".iso",
+        ".css",
+        ".js",
+        ".woff",
+        ".woff2",
+        ".ttf",
+    ]
 )
 _SOFT_404_WORDS = tuple(
     compact(w)
-    for w in ("404", "ไม่พบหน้า", "ไม่พบหน้าที่", "ไม่พบข้อมูลที่ท่านต้องการ", "page not found", "not found",
-              "หน้าที่คุณร้องขอไม่มีอยู่", "ไม่มีหน้านี้")
+    for w in (
+        "404",
+        "ไม่พบหน้า",
+        "ไม่พบหน้าที่",
+        "ไม่พบข้อมูลที่ท่านต้องการ",
+        "page not found",
+        "not found",
+        "หน้าที่คุณร้องขอไม่มีอยู่",
+        "ไม่มีหน้านี้",
+    )
 )
 _SOFT_404_MAX_CHARS = 3000
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
@@ -104,15 +139,23 @@ def _extension(url: str) -> str:
     return last[last.rfind(".") :] if "." in last else ""
 
 
-def _title_of(result: FetchResult) -> str:
-    match = re.search(rb"<title[^>]*>(.*?)</title>", result.body[:8192], re.IGNORECASE | re.DOTALL)
-    return match.group(1).strip().decode("utf-8", "replace") if match else ""
+@dataclass(frozen=True)
+class NotFoundPrint:
+    """What this site answers, with HTTP 200, for a page that does not exist."""
+
+    title: str
+    length: int
+
+    def matches(self, document: Document) -> bool:
+        if document.title.strip() != self.title:
+            return False
+        return abs(len(document.text) - self.length) <= max(50, self.length // 10)
 
 
-def looks_soft_404(document: Document, fingerprint_title: str | None) -> bool:
+def looks_soft_404(document: Document, fingerprint: NotFoundPrint | None) -> bool:
     if document.kind is not DocumentKind.HTML:
         return False
-    if fingerprint_title and document.title.strip() == fingerprint_title:
+    if fingerprint is not None and fingerprint.matches(document):
         return True
     if len(document.text) > _SOFT_404_MAX_CHARS:
         return False
@@ -122,7 +165,7 @@ def looks_soft_404(document: Document, fingerprint_title: str | None) -> bool:
     )
 
 
-def to_resource(result: FetchResult, depth: int, soft_404_title: str | None) -> Resource:
+def to_resource(result: FetchResult, depth: int, not_found: NotFoundPrint | None) -> Resource:
     resource = Resource(
         url=result.url,
         outcome=result.outcome,
@@ -140,12 +183,14 @@ def to_resource(result: FetchResult, depth: int, soft_404_title: str | None) -> 
     resource.sha256 = hashlib.sha256(result.body).hexdigest()
     resource.kind = document_kind(resource.final_url, result.content_type, result.body[:8])
     try:
-        resource.document = extract_document(result.body, resource.final_url, result.content_type, resource.kind)
+        resource.document = extract_document(
+            result.body, resource.final_url, result.content_type, resource.kind
+        )
     except UnreadableDocument as exc:
         resource.unreadable = exc.reason
         resource.error = str(exc)
         return resource
-    if looks_soft_404(resource.document, soft_404_title):
+    if looks_soft_404(resource.document, not_found):
         resource.outcome = Outcome.SOFT_404
     return resource
 
@@ -165,7 +210,7 @@ class SiteCrawler:
         self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
         self._priority_words = tuple({compact(w) for w in priority_words if w.strip()})
         self._on_resource = on_resource
-        self._soft_404_title: str | None = None
+        self._not_found: NotFoundPrint | None = None
         self._queued: set[str] = set()
         self._query_variants: dict[str, int] = {}
         self._heap: list[tuple[int, int, int, str]] = []
@@ -227,7 +272,7 @@ class SiteCrawler:
         self._in_flight[url] = future
         try:
             result = await self.fetcher.fetch(url)
-            resource = to_resource(result, depth, self._soft_404_title)
+            resource = to_resource(result, depth, self._not_found)
             self._record(resource)
             future.set_result(resource)
             return resource
@@ -241,8 +286,13 @@ class SiteCrawler:
     async def _learn_soft_404(self, origin: str) -> None:
         """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""
         probe = await self.fetcher.fetch(f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}")
-        if probe.ok and probe.status == 200:
-            self._soft_404_title = _title_of(probe) or None
+        if not probe.ok or probe.status != 200:
+            return
+        resource = to_resource(probe, 0, None)
+        if resource.document is not None and resource.document.title.strip():
+            self._not_found = NotFoundPrint(
+                resource.document.title.strip(), len(resource.document.text)
+            )
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
         robots = await self.fetcher.robots_for(origin + "/")
@@ -250,7 +300,10 @@ class SiteCrawler:
         for sitemap in [*robots.sitemaps, f"{origin}/sitemap.xml"][:5]:
             result = await self.fetcher.fetch(sitemap, max_bytes=10 * 1024 * 1024)
             if result.ok:
-                urls.extend(m.group(1).decode("utf-8", "replace") for m in _SITEMAP_LOC.finditer(result.body))
+                urls.extend(
+                    m.group(1).decode("utf-8", "replace")
+                    for m in _SITEMAP_LOC.finditer(result.body)
+                )
             if len(urls) >= MAX_SITEMAP_URLS:
                 break
         return urls[:MAX_SITEMAP_URLS]
@@ -269,8 +322,6 @@ class SiteCrawler:
         await self._learn_soft_404(origin)
         self._learn_links(start)
         for url in await self._sitemap_urls(origin):
-            from oitwatch.crawler.urls import normalise_url
-
             normal = normalise_url(url)
             if normal is not None:
                 self._enqueue(normal, 1, 1)
@@ -305,7 +356,3 @@ class SiteCrawler:
 
         workers = max(1, min(self.settings.per_host * 2, self.settings.concurrency))
         await asyncio.gather(*(worker() for _ in range(workers)))
-
-
-def same_registered_site(url: str, host: str) -> bool:
-    return site_key(host_of(url)) == site_key(host)

@@ -7,17 +7,22 @@ under year headings, as section rows inside one table, or as one column per year
 from __future__ import annotations
 
 import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from oitwatch.crawler.urls import resolve
 from oitwatch.documents.model import ItemRow, Link
 from oitwatch.text.thai import normalise
 
-_LABEL = re.compile(r"^\s*(?:ข้อ\s*(?:ที่)?\s*)?[oO]\s*-?\s*0*(\d{1,2})(?!\d)|^\s*ข้อ\s*(?:ที่)?\s*0*(\d{1,2})(?!\d)|^\s*0(\d{1,2})(?!\d)")
+_LABEL = re.compile(
+    r"^\s*(?:ข้อ\s*(?:ที่)?\s*)?[oO]\s*-?\s*0*(\d{1,2})(?!\d)|^\s*ข้อ\s*(?:ที่)?\s*0*(\d{1,2})(?!\d)|^\s*0(\d{1,2})(?!\d)"
+)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.?\s*$")
 _YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
 _HINT = re.compile(r"(?:>\s*|\s)(?:[oO]\s*0?\d{1,2}|ข้อ\s*\d|ข้อ\s*[๐-๙]|[๐0][๐-๙0-9])[\s<.]")
-_YEAR_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary", "strong", "b"})
+_YEAR_TAGS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary", "strong", "b"}
+)
 MIN_ROWS = 5
 
 

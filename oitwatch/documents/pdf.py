@@ -9,6 +9,8 @@ from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.model import Document, DocumentKind
 
 MAX_PDF_PAGES = 80
+# Titles PDF writers put in by default, which say nothing about the document.
+_JUNK_TITLES = frozenset({"untitled", "anonymous", "(anonymous)", "document", ""})
 
 
 def parse_pdf(data: bytes, url: str, max_pages: int = MAX_PDF_PAGES) -> Document:
@@ -30,6 +32,8 @@ def parse_pdf(data: bytes, url: str, max_pages: int = MAX_PDF_PAGES) -> Document
         title = ""
         try:
             title = (pdf.get_metadata_dict().get("Title") or "").strip()
+            if title.lower() in _JUNK_TITLES:
+                title = ""
         except pdfium.PdfiumError:
             title = ""
     finally:

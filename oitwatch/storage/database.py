@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -70,11 +70,18 @@ class Database:
             session.execute(
                 update(Run)
                 .where(Run.site_id == site_id, Run.status == RunStatus.RUNNING.value)
-                .values(status=RunStatus.INTERRUPTED.value, finished_at=utcnow(),
-                        error="process ended before the run finished")
+                .values(
+                    status=RunStatus.INTERRUPTED.value,
+                    finished_at=utcnow(),
+                    error="process ended before the run finished",
+                )
             )
-            run = Run(site_id=site_id, checklist_id=checklist_id, fiscal_year=fiscal_year,
-                      version=__version__)
+            run = Run(
+                site_id=site_id,
+                checklist_id=checklist_id,
+                fiscal_year=fiscal_year,
+                version=__version__,
+            )
             session.add(run)
             session.flush()
             return run.id
@@ -82,18 +89,25 @@ class Database:
     def add_resources(self, run_id: int, batch: Iterable[Resource]) -> None:
         rows = [
             {
-                "run_id": run_id, "url": r.url, "final_url": r.final_url or None,
-                "outcome": r.outcome.value, "http_status": r.status,
-                "content_type": r.content_type[:255] or None, "kind": r.kind.value,
-                "content_hash": r.sha256, "size": r.size, "etag": (r.etag or "")[:255] or None,
-                "last_modified": (r.last_modified or "")[:64] or None, "depth": r.depth,
+                "run_id": run_id,
+                "url": r.url,
+                "final_url": r.final_url or None,
+                "outcome": r.outcome.value,
+                "http_status": r.status,
+                "content_type": r.content_type[:255] or None,
+                "kind": r.kind.value,
+                "content_hash": r.sha256,
+                "size": r.size,
+                "etag": (r.etag or "")[:255] or None,
+                "last_modified": (r.last_modified or "")[:64] or None,
+                "depth": r.depth,
                 "error": r.error or None,
             }
             for r in batch
         ]
         if rows:
             with self.session() as session:
-                session.execute(ResourceRow.__table__.insert(), rows)
+                session.execute(insert(ResourceRow), rows)
 
     def finish_run(
         self,
@@ -107,28 +121,48 @@ class Database:
         """Item results and the run's completion land together or not at all."""
         with self.session() as session:
             for position, result in enumerate(results):
-                session.add(ItemResultRow(
-                    run_id=run_id, position=position, item_id=result.id,
-                    status=result.status.value, url=result.url, declared=result.declared,
-                    score=result.score,
-                    elements=[{"id": e.id, "found": e.found, "evidence_url": e.evidence_url}
-                              for e in result.elements],
-                    years=list(result.years_found), evidence=list(result.evidence_urls),
-                    reason_th=result.reason_th, reason_en=result.reason_en,
-                    fix_th=result.fix_th, fix_en=result.fix_en,
-                ))
+                session.add(
+                    ItemResultRow(
+                        run_id=run_id,
+                        position=position,
+                        item_id=result.id,
+                        status=result.status.value,
+                        url=result.url,
+                        declared=result.declared,
+                        score=result.score,
+                        elements=[
+                            {"id": e.id, "found": e.found, "evidence_url": e.evidence_url}
+                            for e in result.elements
+                        ],
+                        years=list(result.years_found),
+                        evidence=list(result.evidence_urls),
+                        reason_th=result.reason_th,
+                        reason_en=result.reason_en,
+                        fix_th=result.fix_th,
+                        fix_en=result.fix_en,
+                    )
+                )
             session.execute(
-                update(Run).where(Run.id == run_id).values(
-                    status=RunStatus.COMPLETED.value, finished_at=utcnow(), site_status=site_status,
-                    pages_fetched=pages_fetched, oit_estimate=oit_estimate,
+                update(Run)
+                .where(Run.id == run_id)
+                .values(
+                    status=RunStatus.COMPLETED.value,
+                    finished_at=utcnow(),
+                    site_status=site_status,
+                    pages_fetched=pages_fetched,
+                    oit_estimate=oit_estimate,
                 )
             )
 
     def end_run(self, run_id: int, status: RunStatus, error: str, pages_fetched: int = 0) -> None:
         with self.session() as session:
             session.execute(
-                update(Run).where(Run.id == run_id).values(
-                    status=status.value, finished_at=utcnow(), error=error[:2000],
+                update(Run)
+                .where(Run.id == run_id)
+                .values(
+                    status=status.value,
+                    finished_at=utcnow(),
+                    error=error[:2000],
                     pages_fetched=pages_fetched,
                 )
             )
@@ -137,7 +171,9 @@ class Database:
         with self.session() as session:
             rows = session.execute(
                 select(Run.id, Run.status, Run.site_status, Run.started_at, Run.oit_estimate)
-                .join(Site).where(Site.url == url).order_by(Run.id)
+                .join(Site)
+                .where(Site.url == url)
+                .order_by(Run.id)
             ).all()
             return [row._asdict() for row in rows]
 
@@ -152,7 +188,9 @@ def open_database(url: str) -> Database:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ConfigError(f"cannot create the database folder {path.parent}: {exc}") from exc
+                raise ConfigError(
+                    f"cannot create the database folder {path.parent}: {exc}"
+                ) from exc
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -15,7 +15,7 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class RunStatus(StrEnum):
@@ -54,7 +54,9 @@ class Run(Base):
     version: Mapped[str] = mapped_column(String(20))
 
     site: Mapped[Site] = relationship(back_populates="runs")
-    items: Mapped[list[ItemResultRow]] = relationship(back_populates="run", order_by="ItemResultRow.position")
+    items: Mapped[list[ItemResultRow]] = relationship(
+        back_populates="run", order_by="ItemResultRow.position"
+    )
 
 
 class ResourceRow(Base):

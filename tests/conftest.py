@@ -1,0 +1,114 @@
+"""Fixture websites on real loopback servers, shared by the whole test session."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.server import FixtureSite, Route
+from tests.fixtures.sites import external_site, good_site, tis620_fallback, tis620_site
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Fast, still-polite settings for fixture crawls, passed the way a user would: environment.
+FAST_ENV = {
+    "OITWATCH_CRAWL__DELAY": "0",
+    "OITWATCH_CRAWL__READ_TIMEOUT": "1",
+    "OITWATCH_CRAWL__CONNECT_TIMEOUT": "1",
+    "OITWATCH_CRAWL__TOTAL_TIMEOUT": "2",
+    "OITWATCH_CRAWL__RETRIES": "1",
+    "OITWATCH_CRAWL__BACKOFF": "0.05",
+    "OITWATCH_CRAWL__PER_HOST": "4",
+}
+
+
+@pytest.fixture(scope="session")
+def external() -> Iterator[FixtureSite]:
+    site = FixtureSite("127.0.0.9", external_site()).start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def good(external: FixtureSite) -> Iterator[FixtureSite]:
+    site = FixtureSite("127.0.0.2", good_site(external.url)).start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def tis620(external: FixtureSite) -> Iterator[FixtureSite]:
+    routes = tis620_site(external.url)
+    site = FixtureSite("127.0.0.3", routes, tis620_fallback(external.url)).start()
+    # robots.txt and the sitemap need the site's own address, known once it listens.
+    routes["/robots.txt"] = Route(
+        f"User-agent: *\nDisallow: /private/\nSitemap: {site.url}/sitemap.xml\n".encode(),
+        content_type="text/plain",
+    )
+    routes["/sitemap.xml"] = Route(
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{site.url}/participation.php</loc></url>"
+            f"<url><loc>{site.url}/index.php</loc></url></urlset>"
+        ).encode(),
+        content_type="application/xml",
+    )
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def unreachable_url() -> Iterator[str]:
+    """An address that refuses connections: a socket bound but never listening."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.4", 0))
+    yield f"http://127.0.0.4:{sock.getsockname()[1]}/"
+    sock.close()
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> CliResult:
+    full_env = {**os.environ, **FAST_ENV, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "oitwatch", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def session_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("db") / "checks.db"
+
+
+@pytest.fixture(scope="session")
+def good_check(good: FixtureSite, session_db: Path) -> CliResult:
+    return run_cli("check", good.url, "--format", "json", "--db", str(session_db))
+
+
+@pytest.fixture(scope="session")
+def tis620_check(tis620: FixtureSite, session_db: Path) -> CliResult:
+    return run_cli("check", tis620.url, "--format", "json", "--db", str(session_db))
