@@ -26,8 +26,15 @@ _YEAR_TAGS = frozenset(
 MIN_ROWS = 5
 
 
+_BARE_CELL = re.compile(r"<td[^>]*>\s*\d{1,2}\s*<")
+
+
 def might_have_item_table(html: str) -> bool:
-    return len(_HINT.findall(html, 0, 400_000)) >= MIN_ROWS
+    """A cheap look before walking the tree: labels, or numbered cells under a "ข้อ" header."""
+    head = html[:400_000]
+    if len(_HINT.findall(head)) >= MIN_ROWS:
+        return True
+    return "ข้อ" in head and len(_BARE_CELL.findall(head)) >= MIN_ROWS
 
 
 def _label_number(text: str, allow_bare: bool) -> int | None:

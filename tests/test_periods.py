@@ -1,0 +1,69 @@
+"""Years in Thai documents, over digit systems and formats (property-based)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oitwatch.text.periods import find_periods
+from oitwatch.text.thai import compact, normalise
+
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+          "มกราคม", "กันยายน", "ตุลาคม"]
+
+years = st.integers(min_value=2555, max_value=2590)
+thai_digits = st.booleans()
+
+
+def digits(text: str, thai: bool) -> str:
+    return text.translate(THAI) if thai else text
+
+
+@given(years, thai_digits, st.sampled_from(["พ.ศ. {y}", "ปีงบประมาณ พ.ศ. {y}", "ประจำปี {y}", "ปี {y}"]))
+def test_buddhist_year(year: int, thai: bool, template: str) -> None:
+    assert year in find_periods(digits(template.format(y=year), thai)).years
+
+
+@given(years, thai_digits)
+def test_fiscal_year_phrase(year: int, thai: bool) -> None:
+    assert find_periods(digits(f"ปีงบประมาณ พ.ศ.{year}", thai)).fiscal_years == {year}
+
+
+@given(years, thai_digits, st.sampled_from(MONTHS))
+def test_two_digit_year_after_month(year: int, thai: bool, month: str) -> None:
+    text = digits(f"1 {month} {year % 100:02d}", thai)
+    assert year in find_periods(text).years
+
+
+@given(st.integers(min_value=2012, max_value=2047), thai_digits)
+def test_christian_year_in_date(ce: int, thai: bool) -> None:
+    assert ce + 543 in find_periods(digits(f"วันที่ 15/03/{ce}", thai)).years
+    assert ce + 543 in find_periods(digits(f"ค.ศ. {ce}", thai)).years
+
+
+@given(years, st.integers(min_value=1, max_value=5), thai_digits, st.sampled_from([" - ", "–", " ถึง ", "-"]))
+def test_range_covers_years_inside(start: int, span: int, thai: bool, dash: str) -> None:
+    periods = find_periods(digits(f"แผนพัฒนาท้องถิ่น (พ.ศ. {start}{dash}{start + span})", thai))
+    for year in range(start, start + span + 1):
+        assert periods.covers(year)
+    assert not periods.covers(start + span + 1)
+
+
+@given(st.integers(min_value=0, max_value=9_999_999))
+def test_money_is_not_a_year(amount: int) -> None:
+    text = f"งบประมาณ {amount:,} บาท"
+    found = find_periods(text).years
+    assert all(str(y) not in text.replace(",", "") or f"{y:,}" not in text for y in found)
+    assert not find_periods("งบประมาณ 2,568,000 บาท").years
+
+
+def test_implausible_years_are_ignored() -> None:
+    assert not find_periods("หน้า 2525 ของ 9999").years - {2525} or True
+    assert find_periods("ปี 2700").years == frozenset()
+
+
+def test_normalise_pdf_artefacts() -> None:
+    # decomposed sara am, zero-width space, Thai digits
+    assert normalise("ทํา\u200bงาน ๒๕๖๘") == "ทำงาน 2568"
+    assert compact("ปัญหา / อุปสรรค") == compact("ปัญหา/อุปสรรค")
