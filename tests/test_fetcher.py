@@ -83,7 +83,9 @@ def test_retries_are_bounded(server: tuple[FixtureSite, Flaky]) -> None:
 
 def test_robots_and_empty(server: tuple[FixtureSite, Flaky]) -> None:
     site, _ = server
-    outcomes = _run(CrawlSettings(**FAST), f"{site.url}/secret", f"{site.url}/empty", f"{site.url}/missing")
+    outcomes = _run(
+        CrawlSettings(**FAST), f"{site.url}/secret", f"{site.url}/empty", f"{site.url}/missing"
+    )
     assert outcomes == [Outcome.BLOCKED_BY_ROBOTS, Outcome.EMPTY, Outcome.HTTP_ERROR]
 
 

@@ -35,8 +35,21 @@ def test_ctrl_c_marks_run_interrupted(slow_site: FixtureSite, tmp_path: Path) ->
     db = tmp_path / "interrupt.db"
     env = {**os.environ, **FAST_ENV, "OITWATCH_CRAWL__PER_HOST": "2"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "oitwatch", "check", slow_site.url, "--db", str(db), "--max-pages", "400"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+        [
+            sys.executable,
+            "-m",
+            "oitwatch",
+            "check",
+            slow_site.url,
+            "--db",
+            str(db),
+            "--max-pages",
+            "400",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while len(slow_site.requests) < 250 and time.monotonic() < deadline:
@@ -49,18 +62,36 @@ def test_ctrl_c_marks_run_interrupted(slow_site: FixtureSite, tmp_path: Path) ->
     assert "Traceback" not in stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
-        status, pages, error = conn.execute("select status, pages_fetched, error from runs").fetchone()
+        status, pages, error = conn.execute(
+            "select status, pages_fetched, error from runs"
+        ).fetchone()
         assert status == "interrupted"
+        assert error == "interrupted by the user"
         assert pages > 0
         assert conn.execute("select count(*) from resources").fetchone()[0] == pages
         assert conn.execute("select count(*) from item_results").fetchone()[0] == 0
     # The next check of the same site starts a fresh run and leaves the interrupted one as it was.
     done = subprocess.run(
-        [sys.executable, "-m", "oitwatch", "check", slow_site.url, "--db", str(db), "--max-pages", "20"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "oitwatch",
+            "check",
+            slow_site.url,
+            "--db",
+            str(db),
+            "--max-pages",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from runs order by id").fetchall() == [
-            ("interrupted",), ("completed",)
+            ("interrupted",),
+            ("completed",),
         ]

@@ -16,15 +16,19 @@ def _declared(html: str, year: int = 2568) -> dict[int, list[str]]:
 
 def _rows(n: int, fmt: str, prefix: str) -> str:
     return "".join(
-        f"<tr><td>{fmt.format(n=i)}</td><td><a href='/{prefix}/{i}'>ลิงก์</a></td></tr>" for i in range(1, n + 1)
+        f"<tr><td>{fmt.format(n=i)}</td><td><a href='/{prefix}/{i}'>ลิงก์</a></td></tr>"
+        for i in range(1, n + 1)
     )
 
 
 def test_section_rows_inside_one_table() -> None:
     html = (
         "<table><tr><th>ข้อ</th><th>URL</th></tr>"
-        "<tr><td colspan=2>ปีงบประมาณ 2567</td></tr>" + _rows(6, "O{n}", "y67")
-        + "<tr><td colspan=2>ปีงบประมาณ 2568</td></tr>" + _rows(6, "O{n}", "y68") + "</table>"
+        "<tr><td colspan=2>ปีงบประมาณ 2567</td></tr>"
+        + _rows(6, "O{n}", "y67")
+        + "<tr><td colspan=2>ปีงบประมาณ 2568</td></tr>"
+        + _rows(6, "O{n}", "y68")
+        + "</table>"
     )
     assert _declared(html)[3] == ["http://x.go.th/y68/3"]
 
@@ -48,7 +52,9 @@ def test_list_layout_with_thai_labels() -> None:
 
 
 def test_page_for_another_year_declares_nothing_for_this_one() -> None:
-    html = "<h2>ITA ปี 2567</h2><table><tr><th>ข้อ</th></tr>" + _rows(8, "o{n:02d}", "old") + "</table>"
+    html = (
+        "<h2>ITA ปี 2567</h2><table><tr><th>ข้อ</th></tr>" + _rows(8, "o{n:02d}", "old") + "</table>"
+    )
     assert _declared(html) == {}
 
 
@@ -58,5 +64,9 @@ def test_undated_table_counts_when_the_page_names_no_other_year() -> None:
 
 
 def test_ordinary_numbered_table_is_not_an_ita_table() -> None:
-    html = "<table>" + "".join(f"<tr><td>{i}</td><td><a href='/n/{i}'>ข่าว</a></td></tr>" for i in range(1, 9)) + "</table>"
+    html = (
+        "<table>"
+        + "".join(f"<tr><td>{i}</td><td><a href='/n/{i}'>ข่าว</a></td></tr>" for i in range(1, 9))
+        + "</table>"
+    )
     assert parse_html(html, BASE).item_rows == ()

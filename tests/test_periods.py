@@ -9,8 +9,23 @@ from oitwatch.text.periods import find_periods
 from oitwatch.text.thai import compact, normalise
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-          "มกราคม", "กันยายน", "ตุลาคม"]
+MONTHS = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+    "มกราคม",
+    "กันยายน",
+    "ตุลาคม",
+]
 
 years = st.integers(min_value=2555, max_value=2590)
 thai_digits = st.booleans()
@@ -20,7 +35,9 @@ def digits(text: str, thai: bool) -> str:
     return text.translate(THAI) if thai else text
 
 
-@given(years, thai_digits, st.sampled_from(["พ.ศ. {y}", "ปีงบประมาณ พ.ศ. {y}", "ประจำปี {y}", "ปี {y}"]))
+@given(
+    years, thai_digits, st.sampled_from(["พ.ศ. {y}", "ปีงบประมาณ พ.ศ. {y}", "ประจำปี {y}", "ปี {y}"])
+)
 def test_buddhist_year(year: int, thai: bool, template: str) -> None:
     assert year in find_periods(digits(template.format(y=year), thai)).years
 
@@ -42,7 +59,12 @@ def test_christian_year_in_date(ce: int, thai: bool) -> None:
     assert ce + 543 in find_periods(digits(f"ค.ศ. {ce}", thai)).years
 
 
-@given(years, st.integers(min_value=1, max_value=5), thai_digits, st.sampled_from([" - ", "–", " ถึง ", "-"]))
+@given(
+    years,
+    st.integers(min_value=1, max_value=5),
+    thai_digits,
+    st.sampled_from([" - ", "–", " ถึง ", "-"]),
+)
 def test_range_covers_years_inside(start: int, span: int, thai: bool, dash: str) -> None:
     periods = find_periods(digits(f"แผนพัฒนาท้องถิ่น (พ.ศ. {start}{dash}{start + span})", thai))
     for year in range(start, start + span + 1):

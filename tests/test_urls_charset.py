@@ -5,13 +5,18 @@ from oitwatch.crawler.urls import is_trap, normalise_url, resolve, same_site
 
 
 def test_normalise_url() -> None:
-    assert normalise_url("HTTP://WWW.Example.GO.TH:80/a/./b/../c#top") == "http://www.example.go.th/a/c"
+    assert (
+        normalise_url("HTTP://WWW.Example.GO.TH:80/a/./b/../c#top")
+        == "http://www.example.go.th/a/c"
+    )
     assert normalise_url("https://x.go.th:443") == "https://x.go.th/"
     assert normalise_url("ftp://x.go.th/") is None
     assert normalise_url("http:///nohost") is None
     # A Thai file name raw and percent-encoded is the same URL.
     raw = normalise_url("http://x.go.th/ไฟล์/แผน.pdf")
-    assert raw == normalise_url("http://x.go.th/%E0%B9%84%E0%B8%9F%E0%B8%A5%E0%B9%8C/%e0%b9%81%e0%b8%9c%e0%b8%99.pdf")
+    assert raw == normalise_url(
+        "http://x.go.th/%E0%B9%84%E0%B8%9F%E0%B8%A5%E0%B9%8C/%e0%b9%81%e0%b8%9c%e0%b8%99.pdf"
+    )
 
 
 def test_resolve_skips_non_web_links() -> None:

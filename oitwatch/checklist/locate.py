@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from oitwatch.checklist.model import Checklist, Item
-from oitwatch.crawler.site import Anchor, Resource
+from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.documents.item_table import declared_links
 from oitwatch.documents.model import DocumentKind
-from oitwatch.text.thai import compact
+from oitwatch.text.thai import compact_label
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
 # Hosts where agencies park files instead of their main website.
@@ -61,19 +61,13 @@ def _best_synonym(item: Item, text: str) -> int:
     return max((len(s) for s in _synonyms(item) if s and s in text), default=0)
 
 
-_SYNONYM_CACHE: dict[int, tuple[str, ...]] = {}
-
-
 def _synonyms(item: Item) -> tuple[str, ...]:
-    key = id(item)
-    if key not in _SYNONYM_CACHE:
-        _SYNONYM_CACHE[key] = tuple(compact(s) for s in (item.heading_th, *item.synonyms))
-    return _SYNONYM_CACHE[key]
+    return tuple(compact_label(s) for s in (item.heading_th, *item.synonyms))
 
 
-def _labels(url: str, anchors: list[Anchor], resource: Resource | None) -> list[str]:
+def _labels(anchor_texts: Iterable[str], resource: Resource | None) -> list[str]:
     """What says what a URL is: its anchor texts and, if fetched, its title and headings."""
-    labels = [compact(a.text) for a in anchors if a.text]
+    labels = [compact_label(text) for text in anchor_texts if text]
     if resource is not None and resource.document is not None:
         document = resource.document
         labels.append(document.compact_heads)
@@ -89,22 +83,27 @@ class CandidateIndex:
         self,
         checklist: Checklist,
         resources: Mapping[str, Resource],
-        anchors: Mapping[str, list[Anchor]],
+        anchors: Mapping[str, Mapping[str, str]],
         is_main_site: Callable[[str], bool],
     ) -> None:
         self._by_item: dict[str, list[Candidate]] = {item.id: [] for item in checklist.items}
+        synonyms = {item.id: _synonyms(item) for item in checklist.items}
         for url in set(resources) | set(anchors):
-            labels = _labels(url, anchors.get(url, []), resources.get(url))
+            texts = anchors.get(url, {})
+            labels = list(dict.fromkeys(_labels(texts, resources.get(url))))
             if not labels:
                 continue
             scores = {
-                item.id: max(_best_synonym(item, label) for label in labels)
-                for item in checklist.items
+                item_id: max(
+                    (len(word) for word in words for label in labels if word and word in label),
+                    default=0,
+                )
+                for item_id, words in synonyms.items()
             }
             best = max(scores.values())
             if best == 0:
                 continue
-            anchor_text = next((a.text for a in anchors.get(url, []) if a.text), "")
+            anchor_text = next((text for text in texts if text), "")
             for item_id, score in scores.items():
                 # A URL counts only for the item(s) it matches most specifically: a report on
                 # the plan mentions the plan, but it is the report.
@@ -155,7 +154,7 @@ def off_site_evidence(item: Item, resource: Resource, on_site: Callable[[str], b
         if (
             is_file_host(url)
             or urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
-            or _best_synonym(item, compact(link.text)) > 0
+            or _best_synonym(item, compact_label(link.text)) > 0
         ):
             found.append(url)
     found.extend(f for f in document.frames if not on_site(f) and viewer_target(f) is None)

@@ -17,7 +17,7 @@ from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
-from oitwatch.text.thai import compact
+from oitwatch.text.thai import compact, compact_label
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
 _SKIP_EXTENSIONS = frozenset(
@@ -98,12 +98,6 @@ class Resource:
         return self.outcome.value
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    source: str  # page the link is on
-    text: str
-
-
 @dataclass
 class CrawlStats:
     pages: int = 0
@@ -118,8 +112,9 @@ class SiteCrawl:
     start_url: str
     hosts: set[str] = field(default_factory=set)
     resources: dict[str, Resource] = field(default_factory=dict)
-    # Every link seen, on-site or not, with where it was and what it said.
-    anchors: dict[str, list[Anchor]] = field(default_factory=dict)
+    # Every link seen, on-site or not: target -> {anchor text: the first page it was seen on}.
+    # Menus repeat the same links on every page, so texts are kept once per target.
+    anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     start: Resource | None = None
     stats: CrawlStats = field(default_factory=CrawlStats)
 
@@ -208,7 +203,7 @@ class SiteCrawler:
         self.fetcher = fetcher
         self.settings = fetcher.settings
         self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
-        self._priority_words = tuple({compact(w) for w in priority_words if w.strip()})
+        self._priority_words = tuple({compact_label(w) for w in priority_words if w.strip()})
         self._on_resource = on_resource
         self._not_found: NotFoundPrint | None = None
         self._queued: set[str] = set()
@@ -220,7 +215,7 @@ class SiteCrawler:
     def _priority(self, text: str, url: str) -> int:
         if _extension(url) in (".pdf", ".docx", ".xlsx", ".csv"):
             return 0
-        key = compact(text)
+        key = compact_label(text)
         return 0 if key and any(word in key for word in self._priority_words) else 1
 
     def _enqueue(self, url: str, depth: int, priority: int) -> None:
@@ -253,11 +248,13 @@ class SiteCrawler:
         if document is None or not resource.ok:
             return
         source = resource.final_url
+        anchors = self.result.anchors
         for link in document.links:
-            self.result.anchors.setdefault(link.url, []).append(Anchor(source, link.text))
-            self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
+            anchors.setdefault(link.url, {}).setdefault(link.text, source)
+            if link.url not in self._queued:
+                self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
         for frame in document.frames:
-            self.result.anchors.setdefault(frame, []).append(Anchor(source, document.title))
+            anchors.setdefault(frame, {}).setdefault(document.title, source)
             self._enqueue(frame, resource.depth + 1, 0)
 
     async def fetch_resource(self, url: str, depth: int = 0) -> Resource:

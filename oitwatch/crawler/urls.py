@@ -58,6 +58,10 @@ def resolve(base: str, href: str) -> str | None:
     lowered = href[:11].lower()
     if lowered.startswith(("mailto:", "javascript", "tel:", "data:", "line:", "fb:")):
         return None
+    if href.startswith("/") and not href.startswith("//"):
+        # Root-relative links (most of a menu) depend only on the origin: skip urljoin.
+        parts = urlsplit(base)
+        return normalise_url(f"{parts.scheme}://{parts.netloc}{href}")
     try:
         return normalise_url(urljoin(base, href))
     except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pythainlp.util import normalize as _pythainlp_normalize
 
@@ -38,9 +39,15 @@ def compact(text: str) -> str:
     return _WHITESPACE.sub("", normalise(text)).lower()
 
 
+@lru_cache(maxsize=200_000)
+def compact_label(text: str) -> str:
+    """compact() for short, endlessly repeated strings: anchor texts, titles, keywords."""
+    return compact(text)
+
+
 def contains_any(compact_text: str, keywords: tuple[str, ...]) -> str | None:
     """The first keyword found in an already compacted text, or None."""
     for keyword in keywords:
-        if compact(keyword) in compact_text:
+        if compact_label(keyword) in compact_text:
             return keyword
     return None
