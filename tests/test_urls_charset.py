@@ -59,3 +59,29 @@ def test_decode_wrong_utf8_declaration_falls_back() -> None:
 def test_decode_undeclared() -> None:
     assert THAI in decode_text(f"<p>{THAI}</p>".encode("cp874"), "")
     assert THAI in decode_text(f"<p>{THAI}</p>".encode(), "")
+
+
+def test_hostile_documents_cost_one_resource() -> None:
+    from oitwatch.crawler.outcomes import FetchResult, Outcome
+    from oitwatch.crawler.site import to_resource
+
+    deep = b"<html><body>" + b"<div>" * 100_000 + b"x" + b"</div>" * 100_000 + b"</body></html>"
+    cases = {
+        "http://x.go.th/a.pdf": (b"%PDF-1.7\n" + b"\x00garbage" * 100, "application/pdf"),
+        "http://x.go.th/b.docx": (b"PK\x03\x04not really a zip", "application/octet-stream"),
+        "http://x.go.th/c.xlsx": (b"PK\x03\x04" + b"\xff" * 1000, ""),
+        "http://x.go.th/d.html": (deep, "text/html"),
+    }
+    for url, (body, content_type) in cases.items():
+        result = FetchResult(
+            url=url,
+            outcome=Outcome.OK,
+            final_url=url,
+            status=200,
+            content_type=content_type,
+            body=body,
+        )
+        resource = to_resource(result, 0, None)
+        assert resource.unreadable in (None, "corrupt"), url
+        assert url != "http://x.go.th/d.html" or resource.unreadable == "corrupt"
+        assert resource.unreadable == "corrupt" or resource.document is not None, url

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import heapq
 import itertools
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -67,6 +68,7 @@ _SOFT_404_WORDS = tuple(
 _SOFT_404_MAX_CHARS = 3000
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
 MAX_SITEMAP_URLS = 5000
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -184,6 +186,12 @@ def to_resource(result: FetchResult, depth: int, not_found: NotFoundPrint | None
     except UnreadableDocument as exc:
         resource.unreadable = exc.reason
         resource.error = str(exc)
+        return resource
+    except (ValueError, LookupError, RecursionError, MemoryError, OSError) as exc:
+        # A hostile or broken file must cost one resource, never the whole check.
+        log.warning("cannot parse %s: %s", resource.final_url, exc)
+        resource.unreadable = "corrupt"
+        resource.error = f"{type(exc).__name__}: {exc}"
         return resource
     if looks_soft_404(resource.document, not_found):
         resource.outcome = Outcome.SOFT_404

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
 from oitwatch.checklist.model import Cue
 from oitwatch.crawler.urls import resolve
+from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.item_table import extract_item_rows, might_have_item_table
 from oitwatch.documents.model import Document, DocumentKind, Link
 
@@ -13,7 +16,51 @@ _MAP_HINTS = ("google.com/maps", "maps.google", "openstreetmap", "/maps/embed", 
 _INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg"]
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "td",
+        "tr",
+        "th",
+        "option",
+    ]
+)
+MAX_NESTING = 5000
+_CHECK_NESTING_ABOVE = 200_000  # characters; smaller pages cannot nest deep enough to hurt
+
+
+def _too_deep(html: str) -> bool:
+    """HTML parsers slow down quadratically on absurd nesting: refuse it before parsing.
+    Elements often left unclosed (p, li, td...) are not counted."""
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _VOID:
+            continue
+        depth += -1 if closing else 1
+        if depth > MAX_NESTING:
+            return True
+    return False
+
+
 def parse_html(html: str, url: str) -> Document:
+    if len(html) > _CHECK_NESTING_ABOVE and _too_deep(html):
+        raise UnreadableDocument("corrupt", f"HTML nested more than {MAX_NESTING} levels deep")
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""
