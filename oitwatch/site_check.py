@@ -21,6 +21,7 @@ from oitwatch.config import Settings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.site import Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
+from oitwatch.documents.model import DocumentKind
 from oitwatch.errors import CheckAborted, ConfigError
 from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
@@ -198,6 +199,15 @@ async def check_site(
                         checklist, crawl.resources, crawl.anchors, crawl.is_main_site
                     ),
                     declared=declared,
+                    site_cues=frozenset().union(
+                        *(
+                            r.document.cues
+                            for r in crawl.documents()
+                            if r.document is not None
+                            and r.document.kind is DocumentKind.HTML
+                            and crawl.is_main_site(r.final_url or r.url)
+                        )
+                    ),
                 )
                 evaluator = ItemEvaluator(view)
                 results = list(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from oitwatch.checklist.findings import ElementFinding, ItemResult, Status
-from oitwatch.checklist.judge import PeriodVerdict, judge
+from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import CandidateIndex, linked_documents, off_site_evidence
 from oitwatch.checklist.messages import describe_failure, explain
-from oitwatch.checklist.model import Checklist, Hosting, Item
+from oitwatch.checklist.model import Checklist, Cue, Hosting, Item
 from oitwatch.checklist.score import item_score
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.site import Resource
@@ -56,15 +56,10 @@ class SiteView:
     on_site: Callable[[str], bool]
     index: CandidateIndex
     declared: dict[str, list[str]]
+    site_cues: frozenset[Cue] = frozenset()  # structure seen anywhere on the main site
 
 
-def _period_element(fiscal_year: int) -> ElementFinding:
-    return ElementFinding(
-        "period",
-        f"ระบุปี พ.ศ. ของข้อมูล (ปี {fiscal_year})",
-        f"the year the data is for ({fiscal_year})",
-        False,
-    )
+_PERIOD_ELEMENTS = frozenset({"period", "period_unconfirmed", "coverage"})
 
 
 Context = dict[str, object]
@@ -120,24 +115,20 @@ class ItemEvaluator:
     async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, Context]:
         readable, failed = await self._evidence(resource)
         documents: list[Document] = [r.document for r in readable if r.document is not None]
-        judgement = judge(item, documents, self.fiscal_year)
-        elements = list(judgement.elements)
+        judgement = judge(item, documents, self.fiscal_year, self.view.site_cues)
+        assessed = assess(item, judgement, self.fiscal_year)
         result = ItemResult(
             item.id,
-            Status.PASS,
+            assessed.status,
             resource.url,
             item.heading_th,
             item.gloss_en,
-            years_found=list(judgement.years),
+            elements=assessed.elements,
+            years_found=assessed.years,
             evidence_urls=[r.url for r in readable],
+            ocr=assessed.ocr,
         )
-        if judgement.period is PeriodVerdict.UNSTATED:
-            elements.append(_period_element(self.fiscal_year))
-        result.elements = elements
-        if judgement.period is PeriodVerdict.WRONG:
-            result.status = Status.OUTDATED
-            return result, {}
-        if all(e.found for e in elements):
+        if assessed.status is not Status.PARTIAL:
             return result, {}
         if failed:
             # The file meant to carry the missing elements does not open.
@@ -149,8 +140,6 @@ class ItemEvaluator:
             # The page only points to a file kept elsewhere (Google Drive, Facebook...).
             result.status = Status.OFF_SITE
             result.url = elsewhere[0]
-            return result, {}
-        result.status = Status.PARTIAL
         return result, {}
 
     async def _judge_external(self, item: Item, url: str) -> tuple[ItemResult, Context]:
@@ -163,10 +152,10 @@ class ItemEvaluator:
             result.status = Status.BROKEN
             return result, {"failure": _failure(resource)}
         documents = [resource.document] if resource.document is not None else []
-        judgement = judge(item, documents, self.fiscal_year)
-        result.elements = list(judgement.elements)
-        result.years_found = list(judgement.years)
-        if not judgement.complete:
+        assessed = assess(item, judge(item, documents, self.fiscal_year), self.fiscal_year)
+        result.elements, result.years_found = assessed.elements, assessed.years
+        # Hosted elsewhere, the year is the host's business: only the elements count.
+        if not all(e.found for e in assessed.elements if e.id not in _PERIOD_ELEMENTS):
             result.status = Status.PARTIAL
         return result, {}
 

@@ -23,6 +23,8 @@ class ElementFinding:
     en: str
     found: bool
     evidence_url: str | None = None  # the document where it was found
+    detail_th: str = ""  # e.g. which executives have no photo
+    detail_en: str = ""
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ItemResult:
     years_found: list[int] = field(default_factory=list)
     evidence_urls: list[str] = field(default_factory=list)
     declared: bool = False  # judged from links the site's ITA page (or --declared) gave
+    ocr: bool = False  # the verdict rests on text read from scans by OCR
     reason_th: str = ""
     reason_en: str = ""
     fix_th: str = ""

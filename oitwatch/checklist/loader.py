@@ -45,12 +45,23 @@ def parse_checklist(text: str, origin: str) -> Checklist:
     except tomllib.TOMLDecodeError as exc:
         raise ChecklistError(f"{origin}: not valid TOML: {exc}") from exc
     try:
-        return Checklist.model_validate(raw)
+        checklist = Checklist.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{_describe(raw, tuple(err['loc']))}: {err['msg']}" for err in exc.errors()
         )
         raise ChecklistError(f"{origin}: {problems}") from exc
+    from oitwatch.checklist.checks import CHECKS
+
+    for index, item in enumerate(checklist.items):
+        for position, element in enumerate(item.elements):
+            if element.check not in CHECKS:
+                where = _describe(raw, ("items", index, "elements", position, "check"))
+                known = ", ".join(sorted(CHECKS))
+                raise ChecklistError(
+                    f"{origin}: {where}: unknown check {element.check!r} (known: {known})"
+                )
+    return checklist
 
 
 def load_checklist_file(path: Path) -> Checklist:

@@ -77,8 +77,10 @@ def explain(
         )
     if status is Status.PARTIAL:
         missing = [e for e in result.elements if not e.found]
-        th = ", ".join(e.th for e in missing) or "ระบุปีของข้อมูล"
-        en = ", ".join(e.en for e in missing) or "the year the data is for"
+        th = ", ".join(e.th + (f" ({e.detail_th})" if e.detail_th else "") for e in missing)
+        en = ", ".join(e.en + (f" ({e.detail_en})" if e.detail_en else "") for e in missing)
+        th = th or "ระบุปีของข้อมูล"
+        en = en or "the year the data is for"
         return Explanation(
             f"พบข้อมูลที่ {url} แต่ยังขาด: {th}",
             f"Found at {url} but missing: {en}",

@@ -20,10 +20,18 @@ class PeriodKind(StrEnum):
     COVERING = "covering"  # a multi-year plan whose range covers the fiscal year
 
 
+class Coverage(StrEnum):
+    NONE = "none"
+    FIRST_HALF = "first_half"  # at least ต.ค. - มี.ค. of the fiscal year
+    WHOLE_YEAR = "whole_year"  # both six-month halves
+
+
 class PeriodRule(_Frozen):
     kind: PeriodKind
     # How many fiscal years before the assessed one are also accepted (reports look back).
     years_back: int = Field(default=0, ge=0, le=3)
+    # Which months a document of the right year must cover; less is partial, not outdated.
+    coverage: Coverage = Coverage.NONE
     source: str = ""
 
     def accepted_years(self, fiscal_year: int) -> frozenset[int]:
@@ -42,14 +50,26 @@ class Cue(StrEnum):
     MAP = "map"
     TABLE = "table"
     FORM = "form"
+    QR = "qr"  # an image whose name or alt text says it is a QR code
+
+
+class Scope(StrEnum):
+    DOCUMENT = "document"  # in the evidence an assessor opens for the item
+    SITE = "site"  # anywhere on the main website (the EIT QR code of O28)
 
 
 class Element(_Frozen):
-    """A required element of an item and how its presence is recognised in text."""
+    """A required element of an item and how its presence is recognised.
+
+    ``check`` names a pure function in checklist/checks.py; ``param`` is its argument (for
+    ``per_person``: which part of each person's entry is required)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     th: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    check: str = "keywords"
+    param: str | None = None
+    scope: Scope = Scope.DOCUMENT
     any_of: tuple[str, ...] = ()
     pattern: str | None = None
     cues: tuple[Cue, ...] = ()
@@ -67,8 +87,8 @@ class Element(_Frozen):
 
     @model_validator(mode="after")
     def _recognisable(self) -> Self:
-        if not self.any_of and self.pattern is None and not self.cues:
-            raise ValueError("an element needs any_of keywords, a pattern or cues")
+        if self.check == "keywords" and not self.any_of and self.pattern is None and not self.cues:
+            raise ValueError("a keywords element needs any_of keywords, a pattern or cues")
         return self
 
 

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from oitwatch.checklist.model import Cue
 from oitwatch.crawler.urls import resolve
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.item_table import extract_item_rows, might_have_item_table
-from oitwatch.documents.model import Document, DocumentKind, Link
+from oitwatch.documents.model import Document, DocumentKind, Link, Person
 
 _MAP_HINTS = ("google.com/maps", "maps.google", "openstreetmap", "/maps/embed", "map")
 _INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg"]
+# Site-wide chrome: menus and footers repeat on every page and must not count as evidence.
+_CHROME_TAGS = ["nav", "header", "footer", "aside"]
+
+# A Thai name with its title; "นายก..." and "นายอำเภอ" are positions, not names.
+_NAME = re.compile(
+    r"(?:นางสาว|น\.ส\.|นาง|นาย(?!ก(?:องค์|เทศ|ฯ)|อำเภอ)|ว่าที่\s*(?:ร\.ต\.|ร้อยตรี)|ดร\.|ร\.ต\.|จ\.ส\.อ\.)"
+    r"\s*([ก-๙]{2,}\s+[ก-๙]{2,})"
+)
+_POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|หัวหน้า|เลขานุการ|ประธาน|สมาชิก|ผอ\.|ผู้บริหาร")
+_CONTACT = re.compile(r"0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}|[\w.+-]+@[\w-]+\.[\w.]+|โทร")
+_QR_HINTS = ("qr", "คิวอาร์")
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
@@ -101,11 +112,11 @@ def parse_html(html: str, url: str) -> Document:
     if images:
         cues.add(Cue.IMAGE)
         for img in images:
-            label = " ".join(
-                (img.attributes.get("alt") or "", img.attributes.get("src") or "")
-            ).lower()
+            label = " ".join((img.attributes.get(a) or "") for a in ("alt", "src", "title")).lower()
             if "แผนที่" in label or "map" in label:
                 cues.add(Cue.MAP)
+            if any(hint in label for hint in _QR_HINTS):
+                cues.add(Cue.QR)
     if tree.css_first("table td"):
         cues.add(Cue.TABLE)
     if tree.css_first("form"):
@@ -118,7 +129,10 @@ def parse_html(html: str, url: str) -> Document:
     )
     tree.strip_tags(_INVISIBLE_TAGS)
     body = tree.body
-    text = body.text(deep=True, separator=" ", strip=True) if body else ""
+    whole = body.text(deep=True, separator=" ", strip=True) if body else ""
+    tree.strip_tags(_CHROME_TAGS)
+    text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
+    people = _people(text, images) if _NAME.search(text) else ()
     return Document(
         url=url,
         kind=DocumentKind.HTML,
@@ -129,4 +143,42 @@ def parse_html(html: str, url: str) -> Document:
         cues=frozenset(cues),
         frames=tuple(frames),
         item_rows=item_rows,
+        people=people,
     )
+
+
+def _people(text: str, images: list[LexborNode]) -> tuple[Person, ...]:
+    """Who the page lists, and for each: a position, a photo, a contact channel nearby."""
+    matches = list(_NAME.finditer(text))
+    with_photo: set[str] = set()
+    for img in images:
+        alt = img.attributes.get("alt") or ""
+        node = img.parent
+        for _ in range(6):
+            if node is None:
+                break
+            names = {m.group(1) for m in _NAME.finditer(node.text(deep=True, separator=" "))}
+            if len(names) == 1:
+                with_photo |= names
+                break
+            if len(names) > 1:
+                break
+            node = node.parent
+        with_photo.update(m.group(1) for m in _NAME.finditer(alt))
+    people: dict[str, Person] = {}
+    for index, match in enumerate(matches):
+        previous_end = matches[index - 1].end() if index else 0
+        following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        after = text[match.end() : min(following, match.end() + 300)]
+        # Positions are written before a name as often as after it ("นายก อบต. นายสมชาย ...").
+        before = text[max(previous_end, match.start() - 40) : match.start()]
+        name = " ".join(match.group(1).split())
+        if name in people:
+            continue
+        people[name] = Person(
+            name=name,
+            position=bool(_POSITION.search(before) or _POSITION.search(after)),
+            photo=match.group(1) in with_photo,
+            contact=bool(_CONTACT.search(after)),
+        )
+    return tuple(people.values())

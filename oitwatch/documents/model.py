@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from oitwatch.checklist.model import Cue
-from oitwatch.text.periods import Periods, find_periods
+from oitwatch.text.periods import Periods, covered_months, find_periods
 from oitwatch.text.thai import compact, normalise
 
 
@@ -35,6 +35,16 @@ class ItemRow:
     links: tuple[Link, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One person listed on a page (executives, O2) and what their entry shows."""
+
+    name: str
+    position: bool
+    photo: bool
+    contact: bool
+
+
 @dataclass(eq=False)
 class Document:
     url: str
@@ -49,6 +59,8 @@ class Document:
     pages: int = 0  # PDF pages read
     # HTML only: labelled rows of an ITA/OIT page (see item_table.py).
     item_rows: tuple[ItemRow, ...] = ()
+    people: tuple[Person, ...] = ()
+    ocr: bool = False  # the text was read from images by OCR
 
     @cached_property
     def normalised_text(self) -> str:
@@ -66,6 +78,10 @@ class Document:
     @cached_property
     def periods(self) -> Periods:
         return find_periods(f"{self.title}\n{self.text}")
+
+    @cached_property
+    def months(self) -> frozenset[int]:
+        return covered_months(f"{self.title}\n{self.text}")
 
     @property
     def is_empty(self) -> bool:

@@ -78,3 +78,80 @@ def find_periods(text: str) -> Periods:
         ranges=tuple(sorted(set(ranges))),
         fiscal_years=frozenset(y for y in fiscal if MIN_YEAR <= y <= MAX_YEAR),
     )
+
+
+# -- which months of a fiscal year a document covers --------------------------------------
+
+_MONTH_NUMBERS: dict[str, int] = {}
+for _number, (_full, _abbr) in enumerate(
+    zip(_THAI_MONTHS.split("|"), _THAI_MONTH_ABBR.replace("\\", "").split("|"), strict=True),
+    start=1,
+):
+    _MONTH_NUMBERS[_full] = _number
+    _MONTH_NUMBERS[_abbr] = _number
+_ANY_MONTH = re.compile(_MONTH)
+_MONTH_RANGE = re.compile(rf"({_MONTH})\s*(?:พ\.ศ\.\s*)?(?:\d{{2,4}})?\s*(?:-|–|—|ถึง)\s*({_MONTH})")
+_QUARTER = re.compile(r"ไตรมาส\s*(?:ที่)?\s*([1-4])")
+_FIRST_HALF = re.compile(r"6\s*เดือนแรก|ครึ่งปีแรก|ครึ่งปีงบประมาณแรก|รอบ(?:ที่)?\s*(?:1|แรก)(?!\d)")
+_SECOND_HALF = re.compile(r"6\s*เดือนหลัง|ครึ่งปีหลัง|รอบ(?:ที่)?\s*(?:2|หลัง)(?!\d)")
+_WHOLE_YEAR = re.compile(r"รอบ\s*12\s*เดือน|12\s*เดือน|ทั้งปีงบประมาณ")
+
+FIRST_HALF = frozenset(range(1, 7))  # ต.ค. - มี.ค.
+WHOLE_YEAR = frozenset(range(1, 13))  # ต.ค. - ก.ย.
+FISCAL_MONTH_NAMES_TH = (
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+)
+FISCAL_MONTH_NAMES_EN = (
+    "Oct",
+    "Nov",
+    "Dec",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+)
+
+
+def fiscal_month(calendar_month: int) -> int:
+    """1 for October (the first month of a Thai fiscal year) to 12 for September."""
+    return (calendar_month - 10) % 12 + 1
+
+
+def covered_months(text: str) -> frozenset[int]:
+    """Fiscal months (1 = ต.ค. ... 12 = ก.ย.) a text reports on: month names, month ranges,
+    quarters and half-year phrases ("6 เดือนแรก", "รอบที่ 2")."""
+    text = normalise(text)
+    months: set[int] = set()
+    for match in _ANY_MONTH.finditer(text):
+        months.add(fiscal_month(_MONTH_NUMBERS[match.group(0)]))
+    for match in _MONTH_RANGE.finditer(text):
+        start = fiscal_month(_MONTH_NUMBERS[match.group(1)])
+        end = fiscal_month(_MONTH_NUMBERS[match.group(2)])
+        if start <= end:
+            months.update(range(start, end + 1))
+    for match in _QUARTER.finditer(text):
+        quarter = int(match.group(1))
+        months.update(range(3 * quarter - 2, 3 * quarter + 1))
+    if _FIRST_HALF.search(text):
+        months |= FIRST_HALF
+    if _SECOND_HALF.search(text):
+        months |= WHOLE_YEAR - FIRST_HALF
+    if _WHOLE_YEAR.search(text):
+        months |= WHOLE_YEAR
+    return frozenset(months)
