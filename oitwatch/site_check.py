@@ -7,7 +7,7 @@ import asyncio
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ from oitwatch.config import Settings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.site import Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
+from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.model import DocumentKind
+from oitwatch.documents.ocr import OcrEngine, ScanReader
 from oitwatch.errors import CheckAborted, ConfigError
 from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
@@ -79,6 +81,7 @@ class CheckReport:
                     "score": item.score,
                     "found_elements": item.found_elements,
                     "missing_elements": item.missing_elements,
+                    "ocr": item.ocr,
                     "years_found": item.years_found,
                     "evidence_urls": item.evidence_urls,
                     "reason_th": item.reason_th,
@@ -132,6 +135,42 @@ def read_declared(path: Path, checklist: Checklist) -> dict[str, list[str]]:
             raise ConfigError(f"{path}:{line_no}: {raw_url!r} is not an http(s) URL")
         declared.setdefault(f"O{number}", []).append(url)
     return declared
+
+
+def _scan_reader(settings: Settings, db: Database) -> ScanReader | None:
+    if not settings.ocr.enabled:
+        return None
+    engine = OcrEngine(
+        settings.ocr.languages,
+        max_pages=settings.ocr.max_pages,
+        page_timeout=settings.ocr.page_timeout,
+        dpi=settings.ocr.dpi,
+    )
+    return ScanReader(engine, db) if engine.available() else None
+
+
+def _evidence_fetcher(
+    crawler: SiteCrawler, fetcher: Fetcher, reader: ScanReader | None
+) -> Callable[[str], Awaitable[Resource]]:
+    """Resources for the evaluator: from the crawl, with scans read by OCR when they are evidence."""
+
+    async def fetch(url: str) -> Resource:
+        resource = await crawler.fetch_resource(url)
+        if reader is None or resource.unreadable != "no_text" or resource.sha256 is None:
+            return resource
+        location = resource.final_url or resource.url
+
+        async def load() -> bytes:
+            return (await fetcher.fetch(location)).body
+
+        try:
+            document = await reader.read(resource.sha256, resource.kind, location, load)
+        except UnreadableDocument:
+            return resource
+        resource.document, resource.unreadable = document, None
+        return resource
+
+    return fetch
 
 
 def _priority_words(checklist: Checklist) -> list[str]:
@@ -191,9 +230,10 @@ async def check_site(
                         )
                 else:
                     notes.append(f"judged {len(declared)} items from {declared_file}")
+                reader = _scan_reader(settings, db)
                 view = SiteView(
                     checklist=checklist,
-                    fetch=crawler.fetch_resource,
+                    fetch=_evidence_fetcher(crawler, fetcher, reader),
                     on_site=crawl.is_main_site,
                     index=CandidateIndex(
                         checklist, crawl.resources, crawl.anchors, crawl.is_main_site

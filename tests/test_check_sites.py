@@ -98,6 +98,13 @@ def test_tis620_text_is_decoded(tis620_check: CliResult) -> None:
     assert o3["missing_elements"] == ["fax", "map", "qa_channel"]
 
 
+def test_scanned_evidence_is_read_and_flagged(tis620_check: CliResult) -> None:
+    o23 = _item(tis620_check, "O23")
+    assert o23["status"] == "pass" and o23["ocr"] is True
+    assert "OCR" in str(o23["reason_en"]) and "OCR" in str(o23["reason_th"])
+    assert not _item(tis620_check, "O1")["ocr"]
+
+
 def test_crawler_trap_is_bounded(tis620: FixtureSite, tis620_check: CliResult) -> None:
     calendar = [p for p in tis620.requests if p.startswith("/calendar.php")]
     assert 0 < len(calendar) <= 25

@@ -14,7 +14,7 @@ from functools import cache
 
 from oitwatch.checklist.model import Element
 from oitwatch.documents.model import Document
-from oitwatch.text.thai import compact_label
+from oitwatch.text.thai import compact_label, without_tone_marks
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ def register(name: str) -> Callable[[CheckFn], CheckFn]:
 
 
 @cache
-def _keywords(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(k for k in (compact_label(w) for w in words) if k)
+def _keywords(words: tuple[str, ...], loose: bool = False) -> tuple[str, ...]:
+    keys = (compact_label(w) for w in words)
+    return tuple(k for k in ((without_tone_marks(k) if loose else k) for k in keys) if k)
 
 
 @cache
@@ -54,8 +55,8 @@ def keywords(document: Document, element: Element) -> ElementCheck:
     """Any keyword (spaces ignored), the pattern, or any structural cue."""
     if any(cue in document.cues for cue in element.cues):
         return FOUND
-    text = document.compact_text
-    if any(k in text for k in _keywords(element.any_of)):
+    text = document.match_text
+    if any(k in text for k in _keywords(element.any_of, document.ocr)):
         return FOUND
     if element.pattern is not None and _regex(element.pattern).search(document.normalised_text):
         return FOUND
@@ -65,8 +66,8 @@ def keywords(document: Document, element: Element) -> ElementCheck:
 @register("labelled_number")
 def labelled_number(document: Document, element: Element) -> ElementCheck:
     """A keyword followed closely by a figure: "เรื่องร้องเรียนทั้งหมด 3 เรื่อง"."""
-    text = document.compact_text
-    for keyword in _keywords(element.any_of):
+    text = document.match_text
+    for keyword in _keywords(element.any_of, document.ocr):
         start = text.find(keyword)
         while start >= 0:
             window = text[start + len(keyword) : start + len(keyword) + 40]

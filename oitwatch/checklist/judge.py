@@ -136,9 +136,9 @@ def assess(item: Item, judgement: Judgement, fiscal_year: int) -> Assessment:
     over partial); a right-year document covering too few months is partial, not outdated."""
     elements = list(judgement.elements)
     years = list(judgement.years)
-    if judgement.ocr and judgement.period is not PeriodVerdict.OK:
-        # OCR misreads Thai digits (๒๕๖๘ came back as ๒๕๒๕): an unreadable year is unknown,
-        # not wrong. Say so instead of calling the document outdated.
+    if judgement.ocr and judgement.period is PeriodVerdict.UNSTATED:
+        # No year could be read reliably from the scan (Thai digits are not trusted from OCR):
+        # the period is unknown, not wrong. Say so instead of calling the document outdated.
         elements.append(
             ElementFinding(
                 "period_unconfirmed",

@@ -11,9 +11,10 @@ from oitwatch.checklist.model import Checklist, Item
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.documents.item_table import declared_links
-from oitwatch.documents.model import DocumentKind
+from oitwatch.documents.model import Document, DocumentKind
 from oitwatch.text.thai import compact_label
 
+THIN_PAGE_CHARS = 300
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
 # Hosts where agencies park files instead of their main website.
 FILE_HOSTS = (
@@ -65,15 +66,36 @@ def _synonyms(item: Item) -> tuple[str, ...]:
     return tuple(compact_label(s) for s in (item.heading_th, *item.synonyms))
 
 
+def _document_labels(document: Document) -> list[str]:
+    """Where a document says what it is: title and headings; a file's opening lines too."""
+    labels = [document.compact_heads]
+    if document.kind is not DocumentKind.HTML:
+        labels.append(document.compact_text[:300])
+    return labels
+
+
 def _labels(anchor_texts: Iterable[str], resource: Resource | None) -> list[str]:
     """What says what a URL is: its anchor texts and, if fetched, its title and headings."""
     labels = [compact_label(text) for text in anchor_texts if text]
     if resource is not None and resource.document is not None:
-        document = resource.document
-        labels.append(document.compact_heads)
-        if document.kind is not DocumentKind.HTML:
-            labels.append(document.compact_text[:300])
+        labels.extend(_document_labels(resource.document))
     return labels
+
+
+def _scores(synonyms: Mapping[str, tuple[str, ...]], labels: list[str]) -> dict[str, int]:
+    return {
+        item_id: max(
+            (len(word) for word in words for label in labels if word and word in label), default=0
+        )
+        for item_id, words in synonyms.items()
+    }
+
+
+def classify(document: Document, checklist: Checklist) -> list[str]:
+    """The item(s) a document most specifically presents itself as, by meaning, not number."""
+    scores = _scores({i.id: _synonyms(i) for i in checklist.items}, _document_labels(document))
+    best = max(scores.values())
+    return [item_id for item_id, score in scores.items() if best and score == best]
 
 
 class CandidateIndex:
@@ -93,13 +115,7 @@ class CandidateIndex:
             labels = list(dict.fromkeys(_labels(texts, resources.get(url))))
             if not labels:
                 continue
-            scores = {
-                item_id: max(
-                    (len(word) for word in words for label in labels if word and word in label),
-                    default=0,
-                )
-                for item_id, words in synonyms.items()
-            }
+            scores = _scores(synonyms, labels)
             best = max(scores.values())
             if best == 0:
                 continue
@@ -136,6 +152,9 @@ def linked_documents(
         path = urlsplit(link.url).path.lower()
         if on_site(link.url) and path.endswith(DOCUMENT_EXTENSIONS):
             targets.append(link.url)
+    if len(document.text) < THIN_PAGE_CHARS:
+        # A page that is little more than a picture: the picture is the announcement.
+        targets.extend(u for u in document.images[:3] if on_site(u))
     unique = list(dict.fromkeys(t for t in targets if t != resource.url))
     return unique[:limit]
 

@@ -57,6 +57,12 @@ def _wanted_years(item: Item, fiscal_year: int) -> tuple[str, str]:
     return (f"ปี พ.ศ. {joined}", "year " + " or ".join(map(str, years)))
 
 
+OCR_NOTE = (
+    " (ผลนี้อาศัยข้อความที่อ่านจากภาพสแกนด้วย OCR)",
+    " (this verdict rests on text read from a scan by OCR)",
+)
+
+
 def explain(
     item: Item,
     result: ItemResult,
@@ -65,6 +71,22 @@ def explain(
     failure: tuple[str, str] = ("", ""),
     alternative: str | None = None,
     unreadable: str = "",
+) -> Explanation:
+    text = _explain(item, result, fiscal_year, failure, alternative, unreadable)
+    if not result.ocr:
+        return text
+    return Explanation(
+        text.reason_th + OCR_NOTE[0], text.reason_en + OCR_NOTE[1], text.fix_th, text.fix_en
+    )
+
+
+def _explain(
+    item: Item,
+    result: ItemResult,
+    fiscal_year: int,
+    failure: tuple[str, str],
+    alternative: str | None,
+    unreadable: str,
 ) -> Explanation:
     url = result.url or "-"
     status = result.status

@@ -43,6 +43,18 @@ class CrawlSettings(BaseModel):
     max_redirects: int = Field(default=10, ge=0, le=50)
 
 
+class OcrSettings(BaseModel):
+    """Reading scanned evidence with Tesseract (Debian: tesseract-ocr, tesseract-ocr-tha)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    languages: str = "tha+eng"
+    max_pages: int = Field(default=10, ge=1, le=200, description="Pages read per document")
+    page_timeout: float = Field(default=90, gt=0, description="Seconds per page")
+    dpi: int = Field(default=300, ge=100, le=600)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -51,6 +63,7 @@ class Settings(BaseSettings):
     database: str = Field(default=DEFAULT_DB, description="SQLite file path or SQLAlchemy URL")
     fiscal_year: int = Field(default=2568, description="Which checklist to check against")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
 
     @property
     def database_url(self) -> str:

@@ -19,6 +19,13 @@ _BY_EXTENSION = {
     ".html": DocumentKind.HTML,
     ".htm": DocumentKind.HTML,
     ".php": DocumentKind.HTML,
+    ".png": DocumentKind.IMAGE,
+    ".jpg": DocumentKind.IMAGE,
+    ".jpeg": DocumentKind.IMAGE,
+    ".gif": DocumentKind.IMAGE,
+    ".webp": DocumentKind.IMAGE,
+    ".tif": DocumentKind.IMAGE,
+    ".tiff": DocumentKind.IMAGE,
 }
 _BY_MIME = {
     "application/pdf": DocumentKind.PDF,
@@ -34,6 +41,8 @@ def document_kind(url: str, content_type: str, head: bytes = b"") -> DocumentKin
     """Magic bytes beat the header, which beats the file name: servers lie about PDFs."""
     if head.startswith(b"%PDF"):
         return DocumentKind.PDF
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return DocumentKind.IMAGE
     mime = content_type.split(";", 1)[0].strip().lower()
     path = urlsplit(url).path.lower()
     extension = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
@@ -44,6 +53,8 @@ def document_kind(url: str, content_type: str, head: bytes = b"") -> DocumentKin
             return _BY_MIME[mime]
     if mime in _BY_MIME:
         return _BY_MIME[mime]
+    if mime.startswith("image/"):
+        return DocumentKind.IMAGE
     if extension in _BY_EXTENSION:
         return _BY_EXTENSION[extension]
     if mime.startswith("text/") or (not mime and head.lstrip()[:1] == b"<"):
@@ -62,6 +73,8 @@ def extract_document(
             # Image-only (scanned) PDF: readable only through OCR.
             raise UnreadableDocument("no_text", "PDF has no text layer (scanned image)")
         return document
+    if kind is DocumentKind.IMAGE:
+        raise UnreadableDocument("no_text", "an image: readable only through OCR")
     if kind is DocumentKind.DOCX:
         return parse_docx(data, url)
     if kind is DocumentKind.XLSX:

@@ -132,6 +132,11 @@ def parse_html(html: str, url: str) -> Document:
     whole = body.text(deep=True, separator=" ", strip=True) if body else ""
     tree.strip_tags(_CHROME_TAGS)
     text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
+    image_urls = tuple(  # content images only: logos and banners sit in the chrome
+        u
+        for u in (resolve(base, i.attributes.get("src") or "") for i in tree.css("img[src]")[:50])
+        if u
+    )
     people = _people(text, images) if _NAME.search(text) else ()
     return Document(
         url=url,
@@ -142,6 +147,7 @@ def parse_html(html: str, url: str) -> Document:
         links=tuple(links),
         cues=frozenset(cues),
         frames=tuple(frames),
+        images=image_urls,
         item_rows=item_rows,
         people=people,
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
 from oitwatch.checklist.model import Cue
 from oitwatch.text.periods import Periods, covered_months, find_periods
-from oitwatch.text.thai import compact, normalise
+from oitwatch.text.thai import compact, normalise, without_tone_marks
+
+
+_THAI_DIGIT_RUN = re.compile("[๐-๙]+")
 
 
 class DocumentKind(StrEnum):
@@ -17,6 +21,7 @@ class DocumentKind(StrEnum):
     DOCX = "docx"
     XLSX = "xlsx"
     CSV = "csv"
+    IMAGE = "image"
     OTHER = "other"
 
 
@@ -56,6 +61,7 @@ class Document:
     cues: frozenset[Cue] = field(default_factory=frozenset)
     # HTML only: frames and embeds, whose targets may hold the evidence (PDF viewers).
     frames: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()  # HTML only: on-page image URLs (a scanned announcement)
     pages: int = 0  # PDF pages read
     # HTML only: labelled rows of an ITA/OIT page (see item_table.py).
     item_rows: tuple[ItemRow, ...] = ()
@@ -71,13 +77,23 @@ class Document:
         return compact(f"{self.title}\n{self.text}")
 
     @cached_property
+    def match_text(self) -> str:
+        """What keywords are looked for in: looser for OCR text, which loses tone marks."""
+        return without_tone_marks(self.compact_text) if self.ocr else self.compact_text
+
+    @cached_property
     def compact_heads(self) -> str:
         """Title and headings: where a document says what it is."""
         return compact(" ".join((self.title, *self.headings)))
 
     @cached_property
     def periods(self) -> Periods:
-        return find_periods(f"{self.title}\n{self.text}")
+        text = f"{self.title}\n{self.text}"
+        if self.ocr:
+            # OCR misreads Thai digits (๒๕๖๘ -> ๒๕๒๕): a year read from them is no evidence.
+            # Arabic digits come back reliably and still count.
+            text = _THAI_DIGIT_RUN.sub(" ", text)
+        return find_periods(text)
 
     @cached_property
     def months(self) -> frozenset[int]:

@@ -24,7 +24,16 @@ from oitwatch.checklist.findings import ItemResult
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import host_of
 from oitwatch.errors import ConfigError
-from oitwatch.storage.schema import ItemResultRow, ResourceRow, Run, RunStatus, Site, utcnow
+from oitwatch.documents.ocr import OcrText
+from oitwatch.storage.schema import (
+    ItemResultRow,
+    OcrCacheRow,
+    ResourceRow,
+    Run,
+    RunStatus,
+    Site,
+    utcnow,
+)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -176,6 +185,19 @@ class Database:
                 .order_by(Run.id)
             ).all()
             return [row._asdict() for row in rows]
+
+    def get_ocr(self, content_hash: str, engine: str) -> OcrText | None:
+        with self.session() as session:
+            row = session.get(OcrCacheRow, (content_hash, engine))
+            return OcrText(row.text, row.pages) if row is not None else None
+
+    def put_ocr(self, content_hash: str, engine: str, result: OcrText) -> None:
+        with self.session() as session:
+            session.merge(
+                OcrCacheRow(
+                    content_hash=content_hash, engine=engine, text=result.text, pages=result.pages
+                )
+            )
 
     def close(self) -> None:
         self.engine.dispose()

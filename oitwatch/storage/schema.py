@@ -101,3 +101,15 @@ class ItemResultRow(Base):
     fix_en: Mapped[str] = mapped_column(Text, default="")
 
     run: Mapped[Run] = relationship(back_populates="items")
+
+
+class OcrCacheRow(Base):
+    """Text read from a scan, by content hash: a document is OCR'd once across runs."""
+
+    __tablename__ = "ocr_cache"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -45,6 +45,15 @@ def compact_label(text: str) -> str:
     return compact(text)
 
 
+# Tone marks and thanthakhat: what OCR of Thai most often drops or misplaces.
+_TONE_MARKS = dict.fromkeys(range(0x0E48, 0x0E4D), None)
+
+
+def without_tone_marks(text: str) -> str:
+    """A looser matching form for text read by OCR: "ความเสียง" still finds "ความเสี่ยง"."""
+    return text.translate(_TONE_MARKS)
+
+
 def contains_any(compact_text: str, keywords: tuple[str, ...]) -> str | None:
     """The first keyword found in an already compacted text, or None."""
     for keyword in keywords:
