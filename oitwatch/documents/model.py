@@ -11,7 +11,6 @@ from oitwatch.checklist.model import Cue
 from oitwatch.text.periods import Periods, covered_months, find_periods
 from oitwatch.text.thai import compact, normalise, without_tone_marks
 
-
 _THAI_DIGIT_RUN = re.compile("[๐-๙]+")
 
 

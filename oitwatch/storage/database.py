@@ -23,8 +23,8 @@ from oitwatch import __version__
 from oitwatch.checklist.findings import ItemResult
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import host_of
-from oitwatch.errors import ConfigError
 from oitwatch.documents.ocr import OcrText
+from oitwatch.errors import ConfigError
 from oitwatch.storage.schema import (
     ItemResultRow,
     OcrCacheRow,
