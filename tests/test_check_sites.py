@@ -183,3 +183,27 @@ def test_settings_typo_is_a_clear_error(tmp_path: Path, good: FixtureSite) -> No
     assert result.code == 2
     assert "max_pagez" in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+def test_year_2569_needs_no_code_change(good: FixtureSite, tmp_path: Path) -> None:
+    result = run_cli(
+        "check",
+        good.url,
+        "--year",
+        "2569",
+        "--format",
+        "json",
+        "--db",
+        str(tmp_path / "y.db"),
+        "--max-pages",
+        "80",
+    )
+    data = result.json
+    assert result.code == 1
+    assert (data["checklist"], data["fiscal_year"]) == ("ita-2569", 2569)
+    assert [i["id"] for i in data["items"]] == [f"O{n}" for n in range(1, 27)]
+    statuses = {i["id"]: i["status"] for i in data["items"]}
+    # The site's ITA page has no 2569 table, so nothing is declared: items are found by meaning.
+    assert not any(i["declared"] for i in data["items"])
+    assert statuses["O1"] == "pass"  # the structure page, found through its title
+    assert statuses["O6"] == "outdated"  # the annual plan found is 2568's
