@@ -94,6 +94,8 @@ def test_outdated_reports_the_year(good_check: CliResult) -> None:
 def test_tis620_text_is_decoded(tis620_check: CliResult) -> None:
     o2 = _item(tis620_check, "O2")
     assert o2["missing_elements"] == ["photo"]
+    # Who lacks what, by name, in both languages.
+    assert "บุญมี มากมี" in str(o2["reason_th"]) and "สุข ใจเย็น" in str(o2["reason_en"])
     o3 = _item(tis620_check, "O3")
     assert o3["missing_elements"] == ["fax", "map", "qa_channel"]
 
