@@ -6,15 +6,21 @@ import asyncio
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from oitwatch import __version__
 from oitwatch.checklist import ChecklistError, load_checklist
-from oitwatch.config import load_settings
+from oitwatch.config import Settings, load_settings
 from oitwatch.errors import OitwatchError
+
+if TYPE_CHECKING:
+    from oitwatch.config.registry import SiteEntry
+    from oitwatch.runner import BatchProgress
+    from oitwatch.storage import Database
 
 EXIT_ALL_PASS = 0
 EXIT_FINDINGS = 1
@@ -140,6 +146,305 @@ def check(
     if report.site_status == "unreachable":
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
+
+
+def _settings(ctx: click.Context, **cli: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj["settings_file"], **cli)
+    except OitwatchError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def _database(settings: Settings) -> Database:
+    from oitwatch.storage import open_database
+
+    try:
+        return open_database(settings.database_url)
+    except OitwatchError as exc:
+        _fail(str(exc))
+        raise
+
+
+def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry]:
+    from oitwatch.config.registry import load_registry
+
+    try:
+        sites = load_registry(Path(settings.sites_file))
+    except OitwatchError as exc:
+        _fail(str(exc))
+        raise
+    return [s for s in sites if province is None or s.province == province]
+
+
+@main.group()
+def sites() -> None:
+    """The site registry (a TOML file, default sites.toml)."""
+
+
+@sites.command(name="import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry file to merge into [settings: sites_file].",
+)
+@click.pass_context
+def sites_import(ctx: click.Context, csv_file: Path, target: Path | None) -> None:
+    """Import agencies from a DLA registry export (CSV), normalising messy web addresses.
+
+    Every row that cannot be used is listed with its line number and the reason.
+
+    Example: oitwatch sites import re01_tambon.csv --to sites.toml
+    """
+    from oitwatch.config.registry import (
+        import_registry_csv,
+        load_registry,
+        merge_sites,
+        save_registry,
+    )
+
+    settings = _settings(ctx)
+    target = target or Path(settings.sites_file)
+    try:
+        result = import_registry_csv(csv_file.read_text(encoding="utf-8-sig"))
+        existing = load_registry(target) if target.exists() else []
+        merged, added, updated = merge_sites(existing, result.sites)
+        save_registry(target, merged)
+    except (OitwatchError, UnicodeDecodeError, OSError) as exc:
+        _fail(str(exc))
+        return
+    click.echo(
+        f"{csv_file}: {result.rows} rows, {len(result.sites)} agencies with a usable website "
+        f"({added} new, {updated} updated) -> {target}"
+    )
+    if result.rejected:
+        click.echo(f"rejected {len(result.rejected)} agencies (ไม่ได้นำเข้า):")
+        for r in result.rejected:
+            click.echo(f"  line {r.line}: {r.code} {r.name}: {r.reason}")
+
+
+@sites.command(name="list")
+@click.option("--province", default=None)
+@click.pass_context
+def sites_list(ctx: click.Context, province: str | None) -> None:
+    """List registered sites.
+
+    Example: oitwatch sites list --province กระบี่
+    """
+    for site in _registry(_settings(ctx), province):
+        click.echo(
+            f"{site.code or '-':<8} {site.province or '-':<12} {site.label}  {site.url}"
+            f"  {', '.join(site.recipients)}"
+        )
+
+
+class _BatchLine:
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, p: BatchProgress) -> None:
+        now = time.monotonic()
+        if now - self.last < (0.2 if self.tty else 10.0) and p.done < p.total:
+            return
+        self.last = now
+        width = 30
+        filled = width * p.done // max(p.total, 1)
+        text = (
+            f"[{'#' * filled}{'.' * (width - filled)}] sites {p.done}/{p.total}  pages {p.pages}"
+            f"  failures {p.failures}  unreachable {p.unreachable}  {p.current[:30]}"
+        )
+        click.echo(("\r\x1b[2K" + text) if self.tty else text, err=True, nl=not self.tty)
+
+
+@main.command()
+@click.option("--resume", is_flag=True, help="Finish the unfinished sites of an interrupted run.")
+@click.option("--province", default=None, help="Only the sites of this province.")
+@click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    resume: bool,
+    province: str | None,
+    sites_file: str | None,
+    database: str | None,
+) -> None:
+    """Check every registered site once, send alerts, print a summary.
+
+    Example: oitwatch run --sites sites.toml
+    """
+    from oitwatch.runner import run_once
+
+    settings = _settings(ctx, database=database, sites_file=sites_file)
+    registry = _registry(settings, province)
+    db = _database(settings)
+    line = _BatchLine()
+    try:
+        summary = asyncio.run(run_once(settings, db, registry, resume=resume, on_progress=line))
+    except KeyboardInterrupt:
+        click.echo("\noitwatch: interrupted; finish with 'oitwatch run --resume'", err=True)
+        sys.exit(130)
+    except OitwatchError as exc:
+        _fail(str(exc))
+        return
+    finally:
+        db.close()
+    click.echo("", err=True)
+    click.echo(
+        f"run {summary.batch_id}: {summary.checked} sites checked"
+        + (f" ({summary.already_done} done before the resume)" if summary.already_done else "")
+        + f" in {summary.seconds:.0f} s, {summary.pages} pages, {summary.unreachable} unreachable"
+    )
+    click.echo(f"new problems {summary.new_problems}, recoveries {summary.recoveries}")
+    if summary.delivery is not None:
+        click.echo(
+            f"e-mail: {summary.delivery.sent} sent, {summary.delivery.waiting} waiting"
+            + (f" (SMTP: {summary.delivery.error})" if summary.delivery.error else "")
+        )
+    for error in summary.errors:
+        click.echo(f"error: {error}", err=True)
+
+
+@main.command()
+@click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -> None:
+    """Run nightly by the schedule in the settings (default 01:00 Asia/Bangkok) until SIGTERM.
+
+    Example: oitwatch --settings oitwatch.toml schedule
+    """
+    from oitwatch.runner import run_once
+    from oitwatch.scheduler import NightlyScheduler, cron_trigger, previous_fire_time
+
+    settings = _settings(ctx, database=database, sites_file=sites_file)
+    _registry(settings)  # fail now, not at 01:00, if the registry is wrong
+    try:
+        trigger = cron_trigger(settings.schedule)
+    except OitwatchError as exc:
+        _fail(str(exc))
+        return
+    db = _database(settings)
+
+    async def job(name: str) -> object:
+        resume = db.unfinished_batch() is not None
+        return await run_once(settings, db, _registry(settings), resume=resume, trigger=name)
+
+    last = db.last_batch_start()
+    missed = previous_fire_time(trigger, datetime.now(trigger.timezone))
+    catch_up = db.unfinished_batch() is not None or (
+        missed is not None and (last is None or last.replace(tzinfo=UTC) < missed)
+    )
+    scheduler = NightlyScheduler(job, trigger, settings.schedule.timezone)
+    scheduler.start(catch_up=catch_up)
+    click.echo(
+        f"oitwatch: scheduled '{settings.schedule.cron}' ({settings.schedule.timezone})"
+        + ("; running the missed run now" if catch_up else ""),
+        err=True,
+    )
+    scheduler.serve_forever()
+    db.close()
+
+
+@main.command()
+@click.argument("site")
+@click.option("--item", "item_id", default=None, help="One item, e.g. O5.")
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def history(ctx: click.Context, site: str, item_id: str | None, database: str | None) -> None:
+    """How each item of a site changed over the runs.
+
+    Example: oitwatch history www.example.go.th --item O5
+    """
+    from oitwatch.history import render_history
+
+    settings = _settings(ctx, database=database)
+    db = _database(settings)
+    try:
+        found = db.find_site(site)
+        if found is None:
+            _fail(f"no checks stored for {site!r}")
+            return
+        click.echo(
+            render_history(
+                found.url, db.item_history(found.url, item_id.upper() if item_id else None)
+            )
+        )
+    finally:
+        db.close()
+
+
+@main.group()
+def alerts() -> None:
+    """E-mail alerts."""
+
+
+@alerts.command(name="test")
+@click.option("--to", "address", required=True, help="Where to send the sample.")
+@click.pass_context
+def alerts_test(ctx: click.Context, address: str) -> None:
+    """Send a sample alert through the configured SMTP server.
+
+    Example: oitwatch alerts test --to webmaster@example.go.th
+    """
+    import smtplib
+
+    from oitwatch.alerts.smtp import build, send
+
+    settings = _settings(ctx)
+    message = build(
+        settings.smtp,
+        [address],
+        "[oitwatch] ทดสอบการแจ้งเตือน / test alert",
+        "นี่คือข้อความทดสอบจาก oitwatch\n\nThis is a test message from oitwatch.",
+        "test",
+    )
+    try:
+        send(settings.smtp, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        _fail(f"could not send through {settings.smtp.host}:{settings.smtp.port}: {exc}")
+        return
+    click.echo(f"sent a test alert to {address} through {settings.smtp.host}:{settings.smtp.port}")
+
+
+@main.command()
+@click.option("--province", default=None)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "html"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to a file instead of standard output.",
+)
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def report(
+    ctx: click.Context, province: str | None, fmt: str, output: Path | None, database: str | None
+) -> None:
+    """One row per site over its latest run: score estimate and the items to fix.
+
+    Example: oitwatch report --province กระบี่ --format html --output krabi.html
+    """
+    from oitwatch.reports import site_rows, to_csv, to_html, to_json
+
+    settings = _settings(ctx, database=database)
+    db = _database(settings)
+    try:
+        rows = site_rows(db, province)
+    finally:
+        db.close()
+    text = {"csv": to_csv, "json": to_json, "html": to_html}[fmt](rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(rows)} sites -> {output}", err=True)
 
 
 @main.group(name="checklist")

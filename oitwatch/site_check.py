@@ -18,6 +18,7 @@ from oitwatch.checklist.findings import ItemResult, Status
 from oitwatch.checklist.locate import CandidateIndex, declared_from_ita_pages
 from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
+from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.site import Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
@@ -50,6 +51,7 @@ class CheckReport:
     estimate: ScoreEstimate
     run_id: int
     notes: list[str] = field(default_factory=list)
+    site_id: int = 0
 
     @property
     def all_pass(self) -> bool:
@@ -187,12 +189,29 @@ async def check_site(
     *,
     declared_file: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    fetcher: Fetcher | None = None,
+    batch_id: int | None = None,
+    entry: SiteEntry | None = None,
 ) -> CheckReport:
+    """Check one site and store the run. ``fetcher`` is shared when many sites are checked in
+    one run (one HTTP client, limits across all of them); otherwise the check makes its own."""
+    if fetcher is None:
+        async with Fetcher(settings.crawl) as own:
+            return await check_site(
+                raw_url,
+                settings,
+                db,
+                declared_file=declared_file,
+                on_progress=on_progress,
+                fetcher=own,
+                batch_id=batch_id,
+                entry=entry,
+            )
     url = normalise_site_url(raw_url)
     checklist = load_checklist(settings.fiscal_year)
     declared_override = read_declared(declared_file, checklist) if declared_file else None
-    site = db.site(url)
-    run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year)
+    site = db.site(url, entry)
+    run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year, batch_id)
     progress = Progress()
     pending: list[Resource] = []
 
@@ -211,57 +230,52 @@ async def check_site(
         pending.clear()
 
     try:
-        async with Fetcher(settings.crawl) as fetcher:
-            crawler = SiteCrawler(fetcher, url, _priority_words(checklist), on_resource=record)
-            crawl = await crawler.crawl()
-            notes: list[str] = []
-            if not crawl.reachable:
-                results = unreachable_results(checklist, crawl.start)
-                site_status = "unreachable"
+        crawler = SiteCrawler(fetcher, url, _priority_words(checklist), on_resource=record)
+        crawl = await crawler.crawl()
+        notes: list[str] = []
+        if not crawl.reachable:
+            results = unreachable_results(checklist, crawl.start)
+            site_status = "unreachable"
+        else:
+            site_status = "ok"
+            progress.phase = "judge"
+            declared = declared_override
+            if declared is None:
+                declared = declared_from_ita_pages(crawl.resources.values(), checklist)
+                if declared:
+                    notes.append(
+                        f"judged {len(declared)} items from the links on the site's ITA page"
+                    )
             else:
-                site_status = "ok"
-                progress.phase = "judge"
-                declared = declared_override
-                if declared is None:
-                    declared = declared_from_ita_pages(crawl.resources.values(), checklist)
-                    if declared:
-                        notes.append(
-                            f"judged {len(declared)} items from the links on the site's ITA page"
-                        )
-                else:
-                    notes.append(f"judged {len(declared)} items from {declared_file}")
-                reader = _scan_reader(settings, db)
-                view = SiteView(
-                    checklist=checklist,
-                    fetch=_evidence_fetcher(crawler, fetcher, reader),
-                    on_site=crawl.is_main_site,
-                    index=CandidateIndex(
-                        checklist, crawl.resources, crawl.anchors, crawl.is_main_site
-                    ),
-                    declared=declared,
-                    site_cues=frozenset().union(
-                        *(
-                            r.document.cues
-                            for r in crawl.documents()
-                            if r.document is not None
-                            and r.document.kind is DocumentKind.HTML
-                            and crawl.is_main_site(r.final_url or r.url)
-                        )
-                    ),
-                )
-                evaluator = ItemEvaluator(view)
-                results = list(
-                    await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items))
-                )
-            flush()
-            score = estimate(checklist, results)
-            db.finish_run(
-                run_id,
-                site_status=site_status,
-                pages_fetched=progress.pages,
-                results=results,
-                oit_estimate=score.oit,
+                notes.append(f"judged {len(declared)} items from {declared_file}")
+            reader = _scan_reader(settings, db)
+            view = SiteView(
+                checklist=checklist,
+                fetch=_evidence_fetcher(crawler, fetcher, reader),
+                on_site=crawl.is_main_site,
+                index=CandidateIndex(checklist, crawl.resources, crawl.anchors, crawl.is_main_site),
+                declared=declared,
+                site_cues=frozenset().union(
+                    *(
+                        r.document.cues
+                        for r in crawl.documents()
+                        if r.document is not None
+                        and r.document.kind is DocumentKind.HTML
+                        and crawl.is_main_site(r.final_url or r.url)
+                    )
+                ),
             )
+            evaluator = ItemEvaluator(view)
+            results = list(await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items)))
+        flush()
+        score = estimate(checklist, results)
+        db.finish_run(
+            run_id,
+            site_status=site_status,
+            pages_fetched=progress.pages,
+            results=results,
+            oit_estimate=score.oit,
+        )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()
         db.end_run(run_id, RunStatus.INTERRUPTED, "interrupted by the user", progress.pages)
@@ -270,4 +284,6 @@ async def check_site(
         flush()
         db.end_run(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}", progress.pages)
         raise
-    return CheckReport(url, checklist, site_status, progress.pages, results, score, run_id, notes)
+    return CheckReport(
+        url, checklist, site_status, progress.pages, results, score, run_id, notes, site.id
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from oitwatch import __version__
@@ -29,6 +29,9 @@ class CrawlSettings(BaseModel):
     max_depth: int = Field(default=6, ge=0, le=50, description="Link depth from the home page")
     concurrency: int = Field(default=16, ge=1, le=512, description="Requests in flight, all hosts")
     per_host: int = Field(default=2, ge=1, le=64, description="Requests in flight per host")
+    per_ip: int = Field(
+        default=4, ge=1, le=256, description="Requests in flight per server IP (shared hosting)"
+    )
     delay: float = Field(default=0.5, ge=0, le=60, description="Seconds between requests to a host")
     respect_robots: bool = True
     connect_timeout: float = Field(default=10, gt=0)
@@ -55,6 +58,45 @@ class OcrSettings(BaseModel):
     dpi: int = Field(default=300, ge=100, le=600)
 
 
+class SmtpSettings(BaseModel):
+    """Where alerts are sent from. The password is a secret: never printed or logged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "localhost"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str = "oitwatch@localhost"
+    timeout: float = Field(default=20, gt=0)
+
+
+class AlertSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    staff: list[str] = Field(default_factory=list, description="Digest recipients (DLA staff)")
+    recheck_delay: float = Field(
+        default=60,
+        ge=0,
+        description="Seconds before a new failure is re-checked, so a blip wakes nobody",
+    )
+
+
+class ScheduleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cron: str = Field(default="0 1 * * *", description="When nightly runs start (crontab syntax)")
+    timezone: str = "Asia/Bangkok"
+
+
+class RunSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sites_in_flight: int = Field(default=16, ge=1, le=1000, description="Sites checked at once")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -64,6 +106,11 @@ class Settings(BaseSettings):
     fiscal_year: int = Field(default=2568, description="Which checklist to check against")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    sites_file: str = Field(default="sites.toml", description="The site registry (TOML)")
+    run: RunSettings = Field(default_factory=RunSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     @property
     def database_url(self) -> str:

@@ -13,7 +13,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 
@@ -96,6 +96,8 @@ class Fetcher:
         self.settings = settings
         self._global = asyncio.Semaphore(settings.concurrency)
         self._slots: dict[str, _HostSlot] = {}
+        self._ip_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_ips: dict[str, str | None] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._robots_lock = asyncio.Lock()
         self._client = httpx.AsyncClient(
@@ -212,10 +214,33 @@ class Fetcher:
             attempt += 1
             await asyncio.sleep(wait)
 
+    async def _ip_of(self, host: str, port: int) -> str | None:
+        """The server address a host resolves to, looked up once per run."""
+        if host not in self._host_ips:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+                self._host_ips[host] = str(infos[0][4][0]) if infos else None
+            except OSError:
+                self._host_ips[host] = None  # the request itself will report the DNS failure
+        return self._host_ips[host]
+
+    async def _ip_slot(self, parts: SplitResult) -> asyncio.Semaphore:
+        host = parts.hostname or ""
+        ip = await self._ip_of(host, parts.port or (443 if parts.scheme == "https" else 80))
+        key = ip or host
+        slot = self._ip_slots.get(key)
+        if slot is None:
+            slot = self._ip_slots[key] = asyncio.Semaphore(self.settings.per_ip)
+        return slot
+
     async def _fetch_once(self, url: str, max_bytes: int) -> _Attempt:
         parts = urlsplit(url)
         slot = self._slot(f"{parts.scheme}://{parts.netloc}")
-        async with self._global, slot.in_flight:
+        ip_slot = await self._ip_slot(parts)
+        # Narrowest first: a request waiting for its busy host must not hold a global slot.
+        async with slot.in_flight, ip_slot, self._global:
             await slot.wait_turn()
             self.requests_made += 1
             try:

@@ -8,26 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from oitwatch import __version__
 from oitwatch.checklist.findings import ItemResult
+from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import host_of
 from oitwatch.documents.ocr import OcrText
 from oitwatch.errors import ConfigError
 from oitwatch.storage.schema import (
+    AlertState,
+    Batch,
     ItemResultRow,
     OcrCacheRow,
+    OutboxMessage,
     ResourceRow,
     Run,
     RunStatus,
@@ -64,16 +69,24 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
-    def site(self, url: str, name: str | None = None) -> Site:
+    def site(self, url: str, entry: SiteEntry | None = None) -> Site:
+        """The site row for a URL, created on first sight; registry details kept up to date."""
         with self.session() as session:
             site = session.scalar(select(Site).where(Site.url == url))
             if site is None:
-                site = Site(url=url, host=host_of(url), name=name)
+                site = Site(url=url, host=host_of(url))
                 session.add(site)
-                session.flush()
+            if entry is not None:
+                site.name = entry.name or site.name
+                site.agency_type = entry.type or site.agency_type
+                site.province = entry.province or site.province
+                site.code = entry.code or site.code
+            session.flush()
             return site
 
-    def start_run(self, site_id: int, checklist_id: str, fiscal_year: int) -> int:
+    def start_run(
+        self, site_id: int, checklist_id: str, fiscal_year: int, batch_id: int | None = None
+    ) -> int:
         with self.session() as session:
             # A run of this site still 'running' belongs to a process that died.
             session.execute(
@@ -197,6 +210,222 @@ class Database:
                 OcrCacheRow(
                     content_hash=content_hash, engine=engine, text=result.text, pages=result.pages
                 )
+            )
+
+    # -- batches (oitwatch run) --------------------------------------------------------------
+
+    def start_batch(self, sites_total: int, fiscal_year: int, trigger: str) -> int:
+        with self.session() as session:
+            batch = Batch(sites_total=sites_total, fiscal_year=fiscal_year, trigger=trigger)
+            session.add(batch)
+            session.flush()
+            return batch.id
+
+    def end_batch(self, batch_id: int, status: RunStatus) -> None:
+        with self.session() as session:
+            session.execute(
+                update(Batch)
+                .where(Batch.id == batch_id)
+                .values(status=status.value, finished_at=utcnow())
+            )
+
+    def unfinished_batch(self) -> int | None:
+        """The latest batch a crash or kill left unfinished, if the latest is one."""
+        with self.session() as session:
+            latest = session.scalars(select(Batch).order_by(Batch.id.desc()).limit(1)).first()
+            if latest is None or latest.status == RunStatus.COMPLETED.value:
+                return None
+            return latest.id
+
+    def last_batch_start(self) -> datetime | None:
+        with self.session() as session:
+            return session.scalar(select(Batch.started_at).order_by(Batch.id.desc()).limit(1))
+
+    def completed_urls(self, batch_id: int) -> set[str]:
+        with self.session() as session:
+            rows = session.execute(
+                select(Site.url)
+                .join(Run)
+                .where(Run.batch_id == batch_id, Run.status == RunStatus.COMPLETED.value)
+            ).all()
+            return {row[0] for row in rows}
+
+    # -- history -----------------------------------------------------------------------------
+
+    def previous_item_urls(self, site_id: int, before_run: int) -> dict[str, str | None]:
+        """Where each item's evidence was in the last completed run before this one."""
+        with self.session() as session:
+            run_id = session.scalar(
+                select(Run.id)
+                .where(
+                    Run.site_id == site_id,
+                    Run.id < before_run,
+                    Run.status == RunStatus.COMPLETED.value,
+                )
+                .order_by(Run.id.desc())
+                .limit(1)
+            )
+            if run_id is None:
+                return {}
+            rows = session.execute(
+                select(ItemResultRow.item_id, ItemResultRow.url).where(
+                    ItemResultRow.run_id == run_id
+                )
+            ).all()
+            return {item_id: url for item_id, url in rows}
+
+    def item_history(self, url: str, item_id: str | None = None) -> list[dict[str, Any]]:
+        with self.session() as session:
+            query = (
+                select(
+                    Run.id,
+                    Run.started_at,
+                    Run.site_status,
+                    ItemResultRow.item_id,
+                    ItemResultRow.status,
+                    ItemResultRow.url,
+                )
+                .join(Site, Site.id == Run.site_id)
+                .join(ItemResultRow, ItemResultRow.run_id == Run.id)
+                .where(Site.url == url, Run.status == RunStatus.COMPLETED.value)
+                .order_by(Run.id, ItemResultRow.position)
+            )
+            if item_id is not None:
+                query = query.where(ItemResultRow.item_id == item_id)
+            return [row._asdict() for row in session.execute(query).all()]
+
+    def find_site(self, text: str) -> Site | None:
+        """A site by URL, host or name, as a person would type it."""
+        with self.session() as session:
+            for clause in (
+                Site.url == text,
+                Site.host == text.lower(),
+                Site.name == text,
+                Site.host == f"www.{text.lower()}",
+                Site.url.contains(text.lower()),
+            ):
+                site = session.scalars(select(Site).where(clause).limit(1)).first()
+                if site is not None:
+                    return site
+            return None
+
+    def latest_runs(
+        self, province: str | None = None
+    ) -> list[tuple[Site, Run, list[ItemResultRow]]]:
+        """Each site's newest completed run, with its item results."""
+        with self.session() as session:
+            newest = (
+                select(Run.site_id, func.max(Run.id).label("run_id"))
+                .where(Run.status == RunStatus.COMPLETED.value)
+                .group_by(Run.site_id)
+                .subquery()
+            )
+            query = (
+                select(Site, Run)
+                .join(newest, newest.c.site_id == Site.id)
+                .join(Run, Run.id == newest.c.run_id)
+            )
+            if province:
+                query = query.where(Site.province == province)
+            out = []
+            for site, run in session.execute(
+                query.order_by(Site.province, Site.name, Site.url)
+            ).all():
+                items = list(
+                    session.scalars(
+                        select(ItemResultRow)
+                        .where(ItemResultRow.run_id == run.id)
+                        .order_by(ItemResultRow.position)
+                    )
+                )
+                out.append((site, run, items))
+            return out
+
+    # -- alerts ------------------------------------------------------------------------------
+
+    def alert_states(self, site_id: int) -> dict[str, tuple[str, bool]]:
+        with self.session() as session:
+            rows = session.scalars(select(AlertState).where(AlertState.site_id == site_id))
+            return {row.item_id: (row.status, row.problem) for row in rows}
+
+    def save_alerts(
+        self,
+        site_id: int,
+        run_id: int,
+        states: dict[str, tuple[str, bool]],
+        mails: list[tuple[str, list[str], str, str]],
+        batch_id: int | None,
+    ) -> None:
+        """New alert states and the mails announcing them, in one transaction: a crash cannot
+        record a state without its mail, or queue a mail twice."""
+        with self.session() as session:
+            for item_id, (status, problem) in states.items():
+                session.merge(
+                    AlertState(
+                        site_id=site_id,
+                        item_id=item_id,
+                        status=status,
+                        problem=problem,
+                        since_run_id=run_id,
+                        updated_at=utcnow(),
+                    )
+                )
+            for kind, recipients, subject, body in mails:
+                session.add(
+                    OutboxMessage(
+                        kind=kind,
+                        site_id=site_id,
+                        batch_id=batch_id,
+                        recipients=recipients,
+                        subject=subject,
+                        body=body,
+                    )
+                )
+
+    def enqueue(
+        self, kind: str, recipients: list[str], subject: str, body: str, batch_id: int | None = None
+    ) -> None:
+        with self.session() as session:
+            session.add(
+                OutboxMessage(
+                    kind=kind, batch_id=batch_id, recipients=recipients, subject=subject, body=body
+                )
+            )
+
+    def unsent_messages(self) -> list[tuple[int, list[str], str, str]]:
+        with self.session() as session:
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+                .order_by(OutboxMessage.id)
+            )
+            return [(m.id, list(m.recipients), m.subject, m.body) for m in rows]
+
+    def count_unsent(self) -> int:
+        with self.session() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.sent_at.is_(None))
+                )
+                or 0
+            )
+
+    def message_sent(self, message_id: int) -> None:
+        with self.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None)
+            )
+
+    def message_failed(self, message_id: int, error: str) -> None:
+        with self.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
             )
 
     def close(self) -> None:

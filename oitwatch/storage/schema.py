@@ -33,8 +33,25 @@ class Site(Base):
     host: Mapped[str] = mapped_column(String(255), index=True)
     name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agency_type: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100), index=True)
+    code: Mapped[str | None] = mapped_column(String(20))
 
     runs: Mapped[list[Run]] = relationship(back_populates="site", order_by="Run.id")
+
+
+class Batch(Base):
+    """One `oitwatch run` over the registry: the unit that --resume finishes."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    sites_total: Mapped[int] = mapped_column(default=0)
+    fiscal_year: Mapped[int]
 
 
 class Run(Base):
@@ -42,6 +59,7 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)
@@ -113,3 +131,36 @@ class OcrCacheRow(Base):
     text: Mapped[str] = mapped_column(Text)
     pages: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertState(Base):
+    """The last state told to a site's webmaster, per item ("SITE" for reachability), so an
+    unchanged problem is never announced twice."""
+
+    __tablename__ = "alert_states"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    problem: Mapped[bool]
+    since_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting to go out. Alerts are written here first and sent after, so a dead
+    SMTP server delays them to the next run but loses none."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # problems | recovery | digest | test
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

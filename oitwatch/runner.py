@@ -1,0 +1,198 @@
+"""One run over the whole registry: every site checked once, alerts decided and queued, the
+outbox delivered. The CLI (`oitwatch run`) and the scheduler both call ``run_once``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from oitwatch.alerts.compose import SiteLine, digest_mail, problems_mail, recovery_mail
+from oitwatch.alerts.outbox import Delivery, deliver_outbox_async
+from oitwatch.alerts.transitions import SITE, Changes, Kind, Known, detect, unconfirmed
+from oitwatch.config import Settings
+from oitwatch.config.registry import SiteEntry
+from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.site import to_resource
+from oitwatch.errors import ConfigError, OitwatchError
+from oitwatch.site_check import CheckReport, Progress, check_site
+from oitwatch.storage import Database, RunStatus
+
+
+@dataclass
+class BatchProgress:
+    total: int
+    done: int = 0
+    pages: int = 0
+    failures: int = 0
+    unreachable: int = 0
+    current: str = ""
+
+
+@dataclass
+class BatchSummary:
+    batch_id: int
+    total: int
+    checked: int = 0
+    already_done: int = 0
+    pages: int = 0
+    failures: int = 0
+    unreachable: int = 0
+    new_problems: int = 0
+    recoveries: int = 0
+    blips: int = 0
+    errors: list[str] = field(default_factory=list)
+    delivery: Delivery | None = None
+    seconds: float = 0.0
+
+
+def _when() -> str:
+    return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class _SiteAlerts:
+    """Decide, confirm and queue one site's alerts after its run."""
+
+    def __init__(self, settings: Settings, db: Database, fetcher: Fetcher, batch_id: int) -> None:
+        self.settings, self.db, self.fetcher, self.batch_id = settings, db, fetcher, batch_id
+
+    async def _still_failing(self, url: str) -> bool:
+        resource = to_resource(await self.fetcher.fetch(url), 0, None)
+        return not resource.ok
+
+    async def process(self, report: CheckReport, entry: SiteEntry) -> Changes:
+        known = {
+            k: Known(status, problem)
+            for k, (status, problem) in self.db.alert_states(report.site_id).items()
+        }
+        previous = self.db.previous_item_urls(report.site_id, report.run_id)
+        changes = detect(known, report.items, report.site_status, report.site, previous)
+        suspects = [t for t in changes.transitions if t.kind is Kind.PROBLEM and t.recheck_url]
+        if suspects:
+            # One failed night may be a blip: look again before waking anyone.
+            await asyncio.sleep(self.settings.alerts.recheck_delay)
+            blips = {
+                t.item_id
+                for t in suspects
+                if t.recheck_url and not await self._still_failing(t.recheck_url)
+            }
+            changes = unconfirmed(changes, known, blips)
+        mails = []
+        if entry.recipients and self.settings.alerts.enabled:
+            problems = [t for t in changes.transitions if t.kind is Kind.PROBLEM]
+            fixed = [t for t in changes.transitions if t.kind is Kind.RECOVERY]
+            if problems:
+                mails.append(
+                    problems_mail(entry.label, report.site, _when(), problems, entry.recipients)
+                )
+            if fixed:
+                mails.append(
+                    recovery_mail(entry.label, report.site, _when(), fixed, entry.recipients)
+                )
+        self.db.save_alerts(
+            report.site_id,
+            report.run_id,
+            {k: (v.status, v.problem) for k, v in changes.states.items()},
+            [(m.kind, m.recipients, m.subject, m.body) for m in mails],
+            self.batch_id,
+        )
+        return changes
+
+
+async def run_once(
+    settings: Settings,
+    db: Database,
+    sites: list[SiteEntry],
+    *,
+    resume: bool = False,
+    trigger: str = "manual",
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchSummary:
+    started = time.monotonic()
+    if resume:
+        batch_id = db.unfinished_batch()
+        if batch_id is None:
+            raise ConfigError("nothing to resume: the last run finished")
+        done = db.completed_urls(batch_id)
+        todo = [s for s in sites if s.url not in done]
+    else:
+        batch_id = db.start_batch(len(sites), settings.fiscal_year, trigger)
+        todo = sites
+    summary = BatchSummary(batch_id, len(sites), already_done=len(sites) - len(todo))
+    progress = BatchProgress(total=len(todo))
+    lines: list[SiteLine] = []
+
+    def tell() -> None:
+        if on_progress is not None:
+            on_progress(progress)
+
+    async with Fetcher(settings.crawl) as fetcher:
+        alerts = _SiteAlerts(settings, db, fetcher, batch_id)
+        in_flight = asyncio.Semaphore(settings.run.sites_in_flight)
+
+        async def one(entry: SiteEntry) -> None:
+            async with in_flight:
+                counted = Progress()
+
+                def pages(p: Progress) -> None:
+                    progress.pages += p.pages - counted.pages
+                    progress.failures += p.failures - counted.failures
+                    counted.pages, counted.failures = p.pages, p.failures
+                    progress.current = entry.label
+                    tell()
+
+                try:
+                    report = await check_site(
+                        entry.url,
+                        settings,
+                        db,
+                        fetcher=fetcher,
+                        batch_id=batch_id,
+                        entry=entry,
+                        declared_file=Path(entry.declared) if entry.declared else None,
+                        on_progress=pages,
+                    )
+                    changes = await alerts.process(report, entry)
+                except OitwatchError as exc:
+                    summary.errors.append(f"{entry.label} ({entry.url}): {exc}")
+                    return
+                finally:
+                    progress.done += 1
+                    tell()
+                summary.checked += 1
+                if report.site_status == "unreachable":
+                    progress.unreachable += 1
+                new = [t.item_id for t in changes.transitions if t.kind is Kind.PROBLEM]
+                fixed = [t.item_id for t in changes.transitions if t.kind is Kind.RECOVERY]
+                summary.new_problems += len(new)
+                summary.recoveries += len(fixed)
+                lines.append(
+                    SiteLine(
+                        entry.label, entry.url, report.site_status, report.estimate.oit, new, fixed
+                    )
+                )
+
+        try:
+            await asyncio.gather(*(one(entry) for entry in todo))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            db.end_batch(batch_id, RunStatus.INTERRUPTED)
+            raise
+    if settings.alerts.enabled and settings.alerts.staff:
+        mail = digest_mail(_when(), lines, settings.alerts.staff)
+        db.enqueue(mail.kind, mail.recipients, mail.subject, mail.body, batch_id)
+    db.end_batch(batch_id, RunStatus.COMPLETED)
+    if settings.alerts.enabled and db.count_unsent():
+        summary.delivery = await deliver_outbox_async(db, settings.smtp)
+    summary.pages, summary.failures, summary.unreachable = (
+        progress.pages,
+        progress.failures,
+        progress.unreachable,
+    )
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+__all__ = ["SITE", "BatchProgress", "BatchSummary", "run_once"]
