@@ -149,6 +149,8 @@ def linked_documents(
         elif on_site(frame) and frame.lower().endswith(DOCUMENT_EXTENSIONS):
             targets.append(frame)
     for link in document.links:
+        if document.content_urls is not None and link.url not in document.content_urls:
+            continue  # a menu's link to another item's file is not this page's evidence
         path = urlsplit(link.url).path.lower()
         if on_site(link.url) and path.endswith(DOCUMENT_EXTENSIONS):
             targets.append(link.url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -55,6 +56,15 @@ class SiteEntry(BaseModel):
         return self.name or self.url
 
 
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        labels = host.split(".")
+        return len(labels) >= 2 and all(_LABEL.match(x) for x in labels) and labels[-1].isalpha()
+    return True
+
+
 def normalise_address(raw: str) -> tuple[str | None, str]:
     """A website address from a registry cell, or None and why not."""
     text = raw.strip().strip("\"'")
@@ -69,17 +79,15 @@ def normalise_address(raw: str) -> tuple[str | None, str]:
     if "://" in text:
         scheme, text = text.split("://", 1)[0].lower() + "://", text.split("://", 1)[1]
     host, slash, path = text.partition("/")
+    host, colon, port = host.strip().rpartition(":") if ":" in host else (host, "", "")
+    if colon and not port.isdigit():
+        return None, f"not a valid port: {raw.strip()!r}"
     # Typists' slips inside the host: "www.Khlongphon go.th", "www,tlpm.go.th", "WWW..x.go.th".
     host = re.sub(r"[\s,;]+", ".", host.strip()).lower()
     host = re.sub(r"\.{2,}", ".", host).strip(".")
-    labels = host.split(".")
-    if (
-        len(labels) < 2
-        or not all(_LABEL.match(label) for label in labels)
-        or not labels[-1].isalpha()
-    ):
+    if not _valid_host(host):
         return None, f"not a valid host name: {raw.strip()!r}"
-    url = normalise_url(f"{scheme}{host}{slash}{path}")
+    url = normalise_url(f"{scheme}{host}{colon}{port}{slash}{path}")
     if url is None:
         return None, f"not a web address: {raw.strip()!r}"
     return url, ""

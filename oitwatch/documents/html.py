@@ -132,6 +132,9 @@ def parse_html(html: str, url: str) -> Document:
     whole = body.text(deep=True, separator=" ", strip=True) if body else ""
     tree.strip_tags(_CHROME_TAGS)
     text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
+    content_urls = frozenset(
+        u for u in (resolve(base, a.attributes.get("href") or "") for a in tree.css("a[href]")) if u
+    )
     image_urls = tuple(  # content images only: logos and banners sit in the chrome
         u
         for u in (resolve(base, i.attributes.get("src") or "") for i in tree.css("img[src]")[:50])
@@ -148,6 +151,7 @@ def parse_html(html: str, url: str) -> Document:
         cues=frozenset(cues),
         frames=tuple(frames),
         images=image_urls,
+        content_urls=content_urls,
         item_rows=item_rows,
         people=people,
     )

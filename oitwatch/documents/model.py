@@ -61,6 +61,9 @@ class Document:
     # HTML only: frames and embeds, whose targets may hold the evidence (PDF viewers).
     frames: tuple[str, ...] = ()
     images: tuple[str, ...] = ()  # HTML only: on-page image URLs (a scanned announcement)
+    # HTML only: targets of links in the page's content, not its menus, header or footer.
+    # None where the format has no such distinction.
+    content_urls: frozenset[str] | None = None
     pages: int = 0  # PDF pages read
     # HTML only: labelled rows of an ITA/OIT page (see item_table.py).
     item_rows: tuple[ItemRow, ...] = ()

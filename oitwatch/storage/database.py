@@ -103,6 +103,7 @@ class Database:
                 checklist_id=checklist_id,
                 fiscal_year=fiscal_year,
                 version=__version__,
+                batch_id=batch_id,
             )
             session.add(run)
             session.flush()
