@@ -70,7 +70,7 @@ def render(path: str, pages: int) -> tuple[int, bytes]:
     return 200, html.encode()
 
 
-async def serve(host: str, port: int, pages: int) -> None:
+async def serve(host: str | list[str], port: int, pages: int) -> None:
     cache: dict[str, tuple[int, bytes]] = {}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -100,4 +100,7 @@ async def serve(host: str, port: int, pages: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        asyncio.run(serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
+        hosts = sys.argv[2].split(",")
+        asyncio.run(
+            serve(hosts if len(hosts) > 1 else hosts[0], int(sys.argv[3]), int(sys.argv[4]))
+        )

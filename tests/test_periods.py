@@ -89,3 +89,24 @@ def test_normalise_pdf_artefacts() -> None:
     # decomposed sara am, zero-width space, Thai digits
     assert normalise("ทํา\u200bงาน ๒๕๖๘") == "ทำงาน 2568"
     assert compact("ปัญหา / อุปสรรค") == compact("ปัญหา/อุปสรรค")
+
+
+_THAI_TEXT = st.text(
+    alphabet=st.sampled_from(list("กขคงจนมยรลวสหอฤะัาำๅิีึืฺุู์ํ๎็่้๊๋เแโใไ๐๑๒๕๘ \u200b.-/0123456789\t")),
+    max_size=40,
+)
+
+
+@given(_THAI_TEXT)
+def test_fast_normalisation_equals_the_full_pass(text: str) -> None:
+    """normalise() skips pythainlp's pass for text with nothing to repair: same result."""
+    import unicodedata
+
+    from pythainlp.util import normalize as full
+
+    from oitwatch.text import thai
+
+    slow = unicodedata.normalize("NFC", text).translate(thai._INVISIBLE)
+    slow = thai._SARA_AM.sub(lambda m: m.group(1) + "\u0e33", slow)
+    slow = thai._WHITESPACE.sub(" ", full(thai.thai_digits_to_arabic(slow))).strip()
+    assert normalise(text) == slow

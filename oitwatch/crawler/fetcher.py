@@ -20,6 +20,7 @@ import httpx
 from oitwatch.config.settings import CrawlSettings
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.robots import RobotsRules
+from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.urls import normalise_url
 
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -113,7 +114,7 @@ class Fetcher:
                 max_keepalive_connections=settings.concurrency,
             ),
             follow_redirects=False,
-            transport=transport,
+            transport=transport or PerHostTransport(settings.per_host),
         )
         self.requests_made = 0
 

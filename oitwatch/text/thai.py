@@ -25,12 +25,30 @@ def thai_digits_to_arabic(text: str) -> str:
     return text.translate(_THAI_DIGITS)
 
 
+# Exactly what pythainlp's normalize() changes (its _REORDER_PAIRS, _NOREPEAT_PAIRS, tone
+# runs, spaces before marks, dangling marks, zero-width characters). Text with none of these,
+# most HTML, comes out of it unchanged, so the costly pass is skipped for it; a property test
+# holds the two paths equal.
+_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_NEEDS_REPAIR = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u0e4d\u0e45]"  # zero-width, nikhahit, lakkhangyao
+    "|\u0e40\u0e40"  # two sara e
+    "|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e39\u0e47\u0e4d]"  # tone before a vowel
+    "|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]"  # following vowel before a tone
+    "|[\u0e48-\u0e4b]{2}"  # a run of tone marks
+    f"|(?:^|\\s)[{_MARKS}]"  # a mark after a space or at the start
+    "|([\u0e30\u0e32\u0e33\u0e45\u0e40-\u0e44\u0e31\u0e34-\u0e39\u0e3a\u0e47\u0e4c\u0e4d\u0e4e]) *\\1"
+)
+
+
 def normalise(text: str) -> str:
     """Text for display and for pattern matching: digits Arabic, Thai spelling canonical."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _SARA_AM.sub(lambda m: m.group(1) + "\u0e33", text)
+    text = unicodedata.normalize("NFC", text)
+    if _NEEDS_REPAIR.search(text):
+        text = text.translate(_INVISIBLE)
+        text = _SARA_AM.sub(lambda m: m.group(1) + "\u0e33", text)
+        text = _pythainlp_normalize(text)
     text = thai_digits_to_arabic(text)
-    text = _pythainlp_normalize(text)
     return _WHITESPACE.sub(" ", text).strip()
 
 
