@@ -51,12 +51,27 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def _migrate(engine: Engine) -> None:
+    """Upgrade to the newest schema. Foreign keys are off meanwhile, as SQLite requires for
+    table rebuilds, and checked after: a migration must leave every reference whole."""
     script_location = str(resources.files("oitwatch.storage") / "migrations")
     config = Config()
     config.set_main_option("script_location", script_location)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # the pragma is a no-op inside a transaction
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if (
+                sqlite
+                and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None
+            ):
+                raise ConfigError("a schema migration left broken references; nothing was changed")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 class Database:

@@ -26,15 +26,14 @@ def upgrade() -> None:
         sa.Column("fiscal_year", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("sites") as batch:
-        batch.add_column(sa.Column("agency_type", sa.String(length=100), nullable=True))
-        batch.add_column(sa.Column("province", sa.String(length=100), nullable=True))
-        batch.add_column(sa.Column("code", sa.String(length=20), nullable=True))
-        batch.create_index("ix_sites_province", ["province"], unique=False)
-    with op.batch_alter_table("runs") as batch:
-        batch.add_column(sa.Column("batch_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_runs_batch_id", "batches", ["batch_id"], ["id"])
-        batch.create_index("ix_runs_batch_id", ["batch_id"], unique=False)
+    # Columns are added in place: rebuilding tables that hold history is neither needed nor safe.
+    op.add_column("sites", sa.Column("agency_type", sa.String(length=100), nullable=True))
+    op.add_column("sites", sa.Column("province", sa.String(length=100), nullable=True))
+    op.add_column("sites", sa.Column("code", sa.String(length=20), nullable=True))
+    op.create_index("ix_sites_province", "sites", ["province"], unique=False)
+    # SQLite adds a foreign-key column in place only with the reference written inline.
+    op.execute("ALTER TABLE runs ADD COLUMN batch_id INTEGER REFERENCES batches (id)")
+    op.create_index("ix_runs_batch_id", "runs", ["batch_id"], unique=False)
     op.create_table(
         "alert_states",
         sa.Column("site_id", sa.Integer(), nullable=False),
@@ -71,9 +70,8 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_sent_at", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("alert_states")
+    op.drop_index("ix_runs_batch_id", table_name="runs")
     with op.batch_alter_table("runs") as batch:
-        batch.drop_index("ix_runs_batch_id")
-        batch.drop_constraint("fk_runs_batch_id", type_="foreignkey")
         batch.drop_column("batch_id")
     with op.batch_alter_table("sites") as batch:
         batch.drop_index("ix_sites_province")
