@@ -90,6 +90,18 @@ def main(ctx: click.Context, settings_file: Path | None) -> None:
     help="CSV of item,url rows as submitted to the assessment; takes precedence.",
 )
 @click.option("--max-pages", type=int, default=None, help="Page budget for the crawl [400].")
+@click.option(
+    "--render",
+    type=click.Choice(["auto", "never", "always"]),
+    default=None,
+    help="Render JavaScript pages with Chromium [auto: only the pages that need it].",
+)
+@click.option(
+    "--screenshots",
+    is_flag=True,
+    default=None,
+    help="Save a PNG of each item's evidence page beside the run.",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -99,6 +111,8 @@ def check(
     database: str | None,
     declared: Path | None,
     max_pages: int | None,
+    render: str | None,
+    screenshots: bool | None,
 ) -> None:
     """Crawl one website and report O1–O28: what is there, where, and what to fix.
 
@@ -111,12 +125,14 @@ def check(
     from oitwatch.storage import open_database
 
     crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
+    rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
     try:
         settings = load_settings(
             ctx.obj["settings_file"],
             database=database,
             fiscal_year=year,
             **({"crawl": crawl} if crawl else {}),
+            **({"render": rendering} if rendering else {}),
         )
         load_checklist(settings.fiscal_year)
         db = open_database(settings.database_url)

@@ -16,6 +16,7 @@ from oitwatch.alerts.transitions import SITE, Changes, Kind, Known, detect, unco
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import to_resource
 from oitwatch.errors import ConfigError, OitwatchError
 from oitwatch.site_check import CheckReport, Progress, check_site
@@ -129,7 +130,10 @@ async def run_once(
         if on_progress is not None:
             on_progress(progress)
 
-    async with Fetcher(settings.crawl) as fetcher:
+    async with (
+        Fetcher(settings.crawl) as fetcher,
+        Renderer(settings.render, settings.crawl.user_agent) as renderer,
+    ):
         alerts = _SiteAlerts(settings, db, fetcher, batch_id)
         in_flight = asyncio.Semaphore(settings.run.sites_in_flight)
 
@@ -150,6 +154,7 @@ async def run_once(
                         settings,
                         db,
                         fetcher=fetcher,
+                        renderer=renderer,
                         batch_id=batch_id,
                         entry=entry,
                         declared_file=Path(entry.declared) if entry.declared else None,

@@ -7,10 +7,11 @@ import asyncio
 import csv
 import io
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from oitwatch.checklist import Checklist, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
@@ -20,7 +21,8 @@ from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
-from oitwatch.crawler.site import Resource, SiteCrawler
+from oitwatch.crawler.render import Renderer
+from oitwatch.crawler.site import CrawlStats, Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.model import DocumentKind
@@ -30,6 +32,7 @@ from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
 
 RESOURCE_BATCH = 200
+T = TypeVar("T")
 _ITEM_LABEL = re.compile(r"^\s*(?:ข้อ\s*)?[oO]?\s*0*(\d{1,2})\s*$")
 
 
@@ -52,6 +55,7 @@ class CheckReport:
     run_id: int
     notes: list[str] = field(default_factory=list)
     site_id: int = 0
+    pages_rendered: int = 0
 
     @property
     def all_pass(self) -> bool:
@@ -64,6 +68,7 @@ class CheckReport:
             "fiscal_year": self.checklist.fiscal_year,
             "site_status": self.site_status,
             "pages_fetched": self.pages_fetched,
+            "pages_rendered": self.pages_rendered,
             "run_id": self.run_id,
             "score_estimate": {
                 "oit": self.estimate.oit,
@@ -84,6 +89,7 @@ class CheckReport:
                     "found_elements": item.found_elements,
                     "missing_elements": item.missing_elements,
                     "ocr": item.ocr,
+                    "screenshot": item.screenshot,
                     "years_found": item.years_found,
                     "evidence_urls": item.evidence_urls,
                     "reason_th": item.reason_th,
@@ -139,6 +145,47 @@ def read_declared(path: Path, checklist: Checklist) -> dict[str, list[str]]:
     return declared
 
 
+@asynccontextmanager
+async def _nothing(value: T) -> AsyncIterator[T]:
+    """A shared resource in the place of one the check would own: not closed here."""
+    yield value
+
+
+def _rendering_notes(stats: CrawlStats, renderer: Renderer, mode: str) -> list[str]:
+    if not stats.needed_rendering or stats.rendered:
+        return []
+    why = (
+        "rendering is off (--render never)"
+        if mode == "never"
+        else f"no browser: {renderer.unavailable or 'Chromium is not installed'}"
+    )
+    return [
+        f"{stats.needed_rendering} page(s) are built by JavaScript and were not rendered ({why}):"
+        " items on them may be reported missing; หน้าที่สร้างด้วย JavaScript อาจตรวจได้ไม่ครบ"
+    ]
+
+
+async def _screenshots(
+    results: list[ItemResult],
+    renderer: Renderer,
+    on_site: Callable[[str], bool],
+    settings: Settings,
+    run_id: int,
+) -> None:
+    """A PNG of each item's evidence page, beside the run, so a webmaster sees what was seen."""
+    folder = Path(settings.render.screenshots_dir) / f"run-{run_id}"
+    for result in results:
+        url = result.url
+        if url is None or not on_site(url) or url.lower().endswith(_NOT_PAGES):
+            continue
+        path = folder / f"{result.id}.png"
+        if await renderer.screenshot(url, path, on_site):
+            result.screenshot = str(path)
+
+
+_NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".png", ".jpg", ".jpeg")
+
+
 def _scan_reader(settings: Settings, db: Database) -> ScanReader | None:
     if not settings.ocr.enabled:
         return None
@@ -190,20 +237,28 @@ async def check_site(
     declared_file: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     fetcher: Fetcher | None = None,
+    renderer: Renderer | None = None,
     batch_id: int | None = None,
     entry: SiteEntry | None = None,
 ) -> CheckReport:
-    """Check one site and store the run. ``fetcher`` is shared when many sites are checked in
-    one run (one HTTP client, limits across all of them); otherwise the check makes its own."""
-    if fetcher is None:
-        async with Fetcher(settings.crawl) as own:
+    """Check one site and store the run. ``fetcher`` and ``renderer`` are shared when many
+    sites are checked in one run (one HTTP client, one browser); otherwise the check makes
+    its own. The browser starts only if a page needs it."""
+    if fetcher is None or renderer is None:
+        async with (
+            Fetcher(settings.crawl) if fetcher is None else _nothing(fetcher) as own_fetcher,
+            Renderer(settings.render, settings.crawl.user_agent)
+            if renderer is None
+            else _nothing(renderer) as own_renderer,
+        ):
             return await check_site(
                 raw_url,
                 settings,
                 db,
                 declared_file=declared_file,
                 on_progress=on_progress,
-                fetcher=own,
+                fetcher=own_fetcher,
+                renderer=own_renderer,
                 batch_id=batch_id,
                 entry=entry,
             )
@@ -230,9 +285,19 @@ async def check_site(
         pending.clear()
 
     try:
-        crawler = SiteCrawler(fetcher, url, _priority_words(checklist), on_resource=record)
+        crawler = SiteCrawler(
+            fetcher,
+            url,
+            _priority_words(checklist),
+            on_resource=record,
+            renderer=renderer,
+            render_mode=settings.render.mode,
+            js_site=site.needs_render,
+        )
         crawl = await crawler.crawl()
-        notes: list[str] = []
+        notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
+        if crawl.reachable and crawler.js_site != site.needs_render:
+            db.remember_rendering(site.id, crawler.js_site and crawl.stats.needed_rendering > 0)
         if not crawl.reachable:
             results = unreachable_results(checklist, crawl.start)
             site_status = "unreachable"
@@ -267,6 +332,8 @@ async def check_site(
             )
             evaluator = ItemEvaluator(view)
             results = list(await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items)))
+            if settings.render.screenshots and renderer.available():
+                await _screenshots(results, renderer, crawl.is_main_site, settings, run_id)
         flush()
         score = estimate(checklist, results)
         db.finish_run(
@@ -285,5 +352,14 @@ async def check_site(
         db.end_run(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}", progress.pages)
         raise
     return CheckReport(
-        url, checklist, site_status, progress.pages, results, score, run_id, notes, site.id
+        url,
+        checklist,
+        site_status,
+        progress.pages,
+        results,
+        score,
+        run_id,
+        notes,
+        site.id,
+        crawl.stats.rendered,
     )

@@ -29,6 +29,10 @@ def test_tis620_site_every_item(tis620_check: CliResult) -> None:
     assert _statuses(tis620_check) == TIS_EXPECTED
 
 
+def test_static_sites_start_no_browser(good_check: CliResult, tis620_check: CliResult) -> None:
+    assert good_check.json["pages_rendered"] == 0 and tis620_check.json["pages_rendered"] == 0
+
+
 def test_every_status_value_appears(good_check: CliResult, tis620_check: CliResult) -> None:
     seen = set(_statuses(good_check).values()) | set(_statuses(tis620_check).values())
     assert seen == {s.value for s in Status}

@@ -39,6 +39,7 @@ class ItemResult:
     evidence_urls: list[str] = field(default_factory=list)
     declared: bool = False  # judged from links the site's ITA page (or --declared) gave
     ocr: bool = False  # the verdict rests on text read from scans by OCR
+    screenshot: str | None = None  # PNG of the evidence page as the checker saw it
     reason_th: str = ""
     reason_en: str = ""
     fix_th: str = ""

@@ -58,6 +58,20 @@ class OcrSettings(BaseModel):
     dpi: int = Field(default=300, ge=100, le=600)
 
 
+class RenderSettings(BaseModel):
+    """JavaScript rendering with Debian's Chromium through Playwright."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["auto", "never", "always"] = "auto"
+    executable: str = "/usr/bin/chromium"
+    pages: int = Field(default=2, ge=1, le=16, description="Browser pages open at once")
+    page_timeout: float = Field(default=20, gt=0, description="Seconds to load one page")
+    settle: float = Field(default=3, ge=0, description="Seconds to wait for scripts to finish")
+    screenshots: bool = False
+    screenshots_dir: str = "screenshots"
+
+
 class SmtpSettings(BaseModel):
     """Where alerts are sent from. The password is a secret: never printed or logged."""
 
@@ -106,6 +120,7 @@ class Settings(BaseSettings):
     fiscal_year: int = Field(default=2568, description="Which checklist to check against")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
     sites_file: str = Field(default="sites.toml", description="The site registry (TOML)")
     run: RunSettings = Field(default_factory=RunSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

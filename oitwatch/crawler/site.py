@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome
+from oitwatch.crawler.render import Renderer, RenderUnavailable, needs_rendering
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
+from oitwatch.documents.html import parse_html
 from oitwatch.text.thai import compact, compact_label
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
@@ -105,6 +107,8 @@ class CrawlStats:
     pages: int = 0
     failures: int = 0
     queued: int = 0
+    rendered: int = 0
+    needed_rendering: int = 0  # pages that looked like script shells (rendered or not)
 
 
 @dataclass
@@ -207,6 +211,9 @@ class SiteCrawler:
         start_url: str,
         priority_words: Iterable[str] = (),
         on_resource: Callable[[Resource], None] | None = None,
+        renderer: Renderer | None = None,
+        render_mode: str = "auto",
+        js_site: bool = False,
     ) -> None:
         self.fetcher = fetcher
         self.settings = fetcher.settings
@@ -219,6 +226,10 @@ class SiteCrawler:
         self._heap: list[tuple[int, int, int, str]] = []
         self._seq = itertools.count()
         self._in_flight: dict[str, asyncio.Future[Resource]] = {}
+        self.renderer = renderer
+        self.render_mode = render_mode
+        # Known (from an earlier check) or found (this one) to build its pages with scripts.
+        self.js_site = js_site
 
     def _priority(self, text: str, url: str) -> int:
         if _extension(url) in (".pdf", ".docx", ".xlsx", ".csv"):
@@ -278,6 +289,7 @@ class SiteCrawler:
         try:
             result = await self.fetcher.fetch(url)
             resource = to_resource(result, depth, self._not_found)
+            await self._render_if_needed(resource)
             self._record(resource)
             future.set_result(resource)
             return resource
@@ -287,6 +299,29 @@ class SiteCrawler:
             raise
         finally:
             del self._in_flight[url]
+
+    async def _render_if_needed(self, resource: Resource) -> None:
+        document = resource.document
+        if document is None or document.kind is not DocumentKind.HTML or not resource.ok:
+            return
+        shell = needs_rendering(document)
+        self.result.stats.needed_rendering += shell
+        if self.render_mode == "never":
+            return
+        if not (self.render_mode == "always" or self.js_site or shell) or self.renderer is None:
+            return
+        try:
+            rendered = await self.renderer.render(resource.final_url, self.result.is_main_site)
+        except RenderUnavailable:
+            return
+        if rendered is None:
+            return
+        document = parse_html(rendered.html, rendered.final_url)
+        document.rendered = True
+        resource.document = document
+        self.result.stats.rendered += 1
+        if shell:
+            self.js_site = True  # render this site's pages from now on, and next time
 
     async def _learn_soft_404(self, origin: str) -> None:
         """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""

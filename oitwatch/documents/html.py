@@ -25,6 +25,8 @@ _NAME = re.compile(
 _POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|หัวหน้า|เลขานุการ|ประธาน|สมาชิก|ผอ\.|ผู้บริหาร")
 _CONTACT = re.compile(r"0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}|[\w.+-]+@[\w-]+\.[\w.]+|โทร")
 _QR_HINTS = ("qr", "คิวอาร์")
+# Mount points of single-page applications, empty until their scripts run.
+_APP_ROOTS = "#root, #app, #__next, #__nuxt, [ng-app], [data-reactroot], app-root"
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
@@ -123,6 +125,13 @@ def parse_html(html: str, url: str) -> Document:
         cues.add(Cue.FORM)
 
     item_rows = extract_item_rows(tree, base) if might_have_item_table(html) else ()
+    scripts = len(tree.css("script"))
+    noscript = " ".join(n.text(deep=True, separator=" ", strip=True) for n in tree.css("noscript"))[
+        :500
+    ]
+    empty_app_root = any(
+        not node.text(deep=True, strip=True) and node.child is None for node in tree.css(_APP_ROOTS)
+    )
     headings = tuple(
         h.text(deep=True, separator=" ", strip=True)
         for h in tree.css("h1, h2, h3, h4, caption, legend")
@@ -152,6 +161,9 @@ def parse_html(html: str, url: str) -> Document:
         frames=tuple(frames),
         images=image_urls,
         content_urls=content_urls,
+        scripts=scripts,
+        noscript=noscript,
+        empty_app_root=empty_app_root,
         item_rows=item_rows,
         people=people,
     )

@@ -64,6 +64,11 @@ class Document:
     # HTML only: targets of links in the page's content, not its menus, header or footer.
     # None where the format has no such distinction.
     content_urls: frozenset[str] | None = None
+    # HTML only: what says the page is built by JavaScript (see crawler/render.py).
+    scripts: int = 0
+    noscript: str = ""
+    empty_app_root: bool = False
+    rendered: bool = False  # this text is what a browser showed after running the scripts
     pages: int = 0  # PDF pages read
     # HTML only: labelled rows of an ITA/OIT page (see item_table.py).
     item_rows: tuple[ItemRow, ...] = ()

@@ -99,6 +99,10 @@ class Database:
             session.flush()
             return site
 
+    def remember_rendering(self, site_id: int, needed: bool) -> None:
+        with self.session() as session:
+            session.execute(update(Site).where(Site.id == site_id).values(needs_render=needed))
+
     def start_run(
         self, site_id: int, checklist_id: str, fiscal_year: int, batch_id: int | None = None
     ) -> int:
@@ -178,6 +182,8 @@ class Database:
                         reason_en=result.reason_en,
                         fix_th=result.fix_th,
                         fix_en=result.fix_en,
+                        screenshot=result.screenshot,
+                        ocr=result.ocr,
                     )
                 )
             session.execute(

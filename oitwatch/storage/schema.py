@@ -36,6 +36,8 @@ class Site(Base):
     agency_type: Mapped[str | None] = mapped_column(String(100))
     province: Mapped[str | None] = mapped_column(String(100), index=True)
     code: Mapped[str | None] = mapped_column(String(20))
+    # Its pages are built by JavaScript: render them from the start of the next check.
+    needs_render: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     runs: Mapped[list[Run]] = relationship(back_populates="site", order_by="Run.id")
 
@@ -117,6 +119,8 @@ class ItemResultRow(Base):
     reason_en: Mapped[str] = mapped_column(Text, default="")
     fix_th: Mapped[str] = mapped_column(Text, default="")
     fix_en: Mapped[str] = mapped_column(Text, default="")
+    screenshot: Mapped[str | None] = mapped_column(Text)
+    ocr: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     run: Mapped[Run] = relationship(back_populates="items")
 

@@ -1,0 +1,110 @@
+"""JavaScript-built sites in real headless Chromium (Debian's, via Playwright)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult, run_cli
+from tests.fixtures.js_sites import js_site_routes
+from tests.fixtures.server import FixtureSite
+
+RENDER_ENV = {
+    "OITWATCH_RENDER__PAGE_TIMEOUT": "4",
+    "OITWATCH_RENDER__SETTLE": "1",
+    "OITWATCH_OCR__ENABLED": "false",
+}
+
+
+@pytest.fixture(scope="module")
+def twins() -> Iterator[tuple[FixtureSite, FixtureSite]]:
+    static = FixtureSite("127.0.0.14", js_site_routes(scripted=False)).start()
+    scripted = FixtureSite("127.0.0.15", js_site_routes(scripted=True)).start()
+    yield static, scripted
+    static.stop()
+    scripted.stop()
+
+
+def _check(url: str, db: Path, *extra: str) -> CliResult:
+    return run_cli("check", url, "--format", "json", "--db", str(db), *extra, env=RENDER_ENV)
+
+
+def _statuses(result: CliResult) -> dict[str, str]:
+    return {i["id"]: i["status"] for i in result.json["items"]}
+
+
+def test_scripted_site_gets_the_same_verdicts_as_its_static_twin(
+    twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
+) -> None:
+    static, scripted = twins
+    plain = _check(static.url, tmp_path / "s.db")
+    assert plain.json["pages_rendered"] == 0  # static: no browser at all
+    started = time.monotonic()
+    rendered = _check(scripted.url, tmp_path / "j.db", "--render", "auto")
+    elapsed = time.monotonic() - started
+    assert _statuses(rendered) == _statuses(plain)
+    expected = {"O1": "pass", "O2": "pass", "O3": "partial", "O4": "pass", "O5": "pass"}
+    assert {k: v for k, v in _statuses(plain).items() if k in expected} == expected
+    assert rendered.json["pages_rendered"] >= 5
+    # The page that never finishes loading and the one with dialogs did not hang the run.
+    assert elapsed < 90
+
+
+def test_never_rendering_reports_everything_missing(
+    twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
+) -> None:
+    _, scripted = twins
+    result = _check(scripted.url, tmp_path / "n.db", "--render", "never")
+    assert set(_statuses(result).values()) <= {"missing", "broken"}
+    assert any("built by JavaScript" in note for note in result.json["notes"])
+
+
+def test_site_is_remembered_as_scripted(
+    twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    _, scripted = twins
+    db = tmp_path / "m.db"
+    _check(scripted.url, db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select needs_render from sites").fetchone() == (1,)
+
+
+def test_screenshots_of_evidence(twins: tuple[FixtureSite, FixtureSite], tmp_path: Path) -> None:
+    _, scripted = twins
+    shots = tmp_path / "shots"
+    result = run_cli(
+        "check",
+        scripted.url,
+        "--format",
+        "json",
+        "--db",
+        str(tmp_path / "p.db"),
+        "--screenshots",
+        env={**RENDER_ENV, "OITWATCH_RENDER__SCREENSHOTS_DIR": str(shots)},
+    )
+    with_shot = [i for i in result.json["items"] if i["screenshot"]]
+    assert {i["id"] for i in with_shot} >= {"O1", "O2", "O3", "O4"}
+    for item in with_shot:
+        assert Path(item["screenshot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_missing_browser_is_a_note_not_a_crash(
+    twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
+) -> None:
+    _, scripted = twins
+    result = run_cli(
+        "check",
+        scripted.url,
+        "--format",
+        "json",
+        "--db",
+        str(tmp_path / "x.db"),
+        env={**RENDER_ENV, "OITWATCH_RENDER__EXECUTABLE": "/nonexistent/chromium"},
+    )
+    assert result.code == 1
+    assert any("no browser" in note for note in result.json["notes"])
