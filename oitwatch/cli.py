@@ -463,6 +463,27 @@ def report(
         click.echo(f"{len(rows)} sites -> {output}", err=True)
 
 
+@main.command()
+@click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [8000].")
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, database: str | None) -> None:
+    """The web page: check a site from the browser, read reports, see the dashboard.
+
+    Example: oitwatch serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from oitwatch.web.app import create_app
+
+    web = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = _settings(ctx, database=database, **({"web": web} if web else {}))
+    click.echo(f"oitwatch: serving on http://{settings.web.host}:{settings.web.port}/", err=True)
+    uvicorn.run(create_app(settings), host=settings.web.host, port=settings.web.port,
+                log_level="warning")
+
+
 @main.group(name="checklist")
 def checklist_group() -> None:
     """The checklist oitwatch checks against."""

@@ -72,6 +72,21 @@ class RenderSettings(BaseModel):
     screenshots_dir: str = "screenshots"
 
 
+class WebSettings(BaseModel):
+    """`oitwatch serve`. The check form fetches URLs for strangers: see web/guard.py."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    allow_loopback: bool = Field(default=False, description="Let the form check 127.0.0.0/8 (tests, local use)")
+    admin_token: SecretStr | None = Field(default=None, description="Needed for write actions")
+    private: bool = Field(default=False, description="Reading pages needs read_token too")
+    read_token: SecretStr | None = None
+    workers: int = Field(default=2, ge=1, le=16, description="Checks running at once")
+    checks_per_client: int = Field(default=5, ge=1, description="Per client per 10 minutes")
+
+
 class SmtpSettings(BaseModel):
     """Where alerts are sent from. The password is a secret: never printed or logged."""
 
@@ -121,6 +136,7 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     sites_file: str = Field(default="sites.toml", description="The site registry (TOML)")
     run: RunSettings = Field(default_factory=RunSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

@@ -12,6 +12,7 @@ import random
 import socket
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
@@ -93,8 +94,16 @@ def _retry_after(response_headers: httpx.Headers) -> float | None:
 class Fetcher:
     """Use as ``async with Fetcher(settings) as fetcher: await fetcher.fetch(url)``."""
 
-    def __init__(self, settings: CrawlSettings, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        guard: Callable[[str], Awaitable[None]] | None = None,
+    ):
+        """``guard`` is called with every URL before it is requested, redirect hops included,
+        and refuses by raising (the web form's SSRF guard)."""
         self.settings = settings
+        self._guard = guard
         self._global = asyncio.Semaphore(settings.concurrency)
         self._slots: dict[str, _HostSlot] = {}
         self._ip_slots: dict[str, asyncio.Semaphore] = {}
@@ -167,6 +176,11 @@ class Fetcher:
                 return self._done(url, Outcome.TOO_MANY_REDIRECTS, start, chain)
             seen.add(current)
             chain.append(current)
+            if self._guard is not None:
+                try:
+                    await self._guard(current)
+                except Exception as exc:  # the guard's own refusal type
+                    return self._done(url, Outcome.FORBIDDEN, start, chain, error=str(exc))
             if self.settings.respect_robots and not (await self.robots_for(current)).allowed(
                 current
             ):

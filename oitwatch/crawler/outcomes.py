@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     EMPTY = "empty"  # HTTP 200 with no body
     INVALID_URL = "invalid_url"
+    FORBIDDEN = "forbidden_target"  # refused by the address guard (not a public web server)
     SKIPPED = "skipped"  # not fetched: budget spent, trap bound or not a document type
 
     @property
