@@ -480,8 +480,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, database: str 
     web = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = _settings(ctx, database=database, **({"web": web} if web else {}))
     click.echo(f"oitwatch: serving on http://{settings.web.host}:{settings.web.port}/", err=True)
-    uvicorn.run(create_app(settings), host=settings.web.host, port=settings.web.port,
-                log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=settings.web.host, port=settings.web.port, log_level="warning"
+    )
 
 
 @main.group(name="checklist")

@@ -296,6 +296,8 @@ async def check_site(
         )
         crawl = await crawler.crawl()
         notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
+        if crawl.reachable and not site.name and crawl.start and crawl.start.document:
+            db.name_site(site.id, crawl.start.document.title)  # untrusted text: escaped on display
         if crawl.reachable and crawler.js_site != site.needs_render:
             db.remember_rendering(site.id, crawler.js_site and crawl.stats.needed_rendering > 0)
         if not crawl.reachable:

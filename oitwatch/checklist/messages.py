@@ -36,7 +36,10 @@ FAILURES: dict[str, tuple[str, str]] = {
     "too_many_redirects": ("ลิงก์เปลี่ยนทางหลายทอดเกินไป", "too many redirects (too_many_redirects)"),
     "empty": ("ไฟล์ว่างเปล่า", "the file is empty (empty)"),
     "invalid_url": ("ลิงก์ไม่ใช่ที่อยู่เว็บที่ถูกต้อง", "the link is not a valid web address (invalid_url)"),
-    "forbidden_target": ("ลิงก์ชี้ไปยังเครือข่ายภายในที่ตรวจจากภายนอกไม่ได้", "the link points into a private network (forbidden_target)"),
+    "forbidden_target": (
+        "ลิงก์ชี้ไปยังเครือข่ายภายในที่ตรวจจากภายนอกไม่ได้",
+        "the link points into a private network (forbidden_target)",
+    ),
 }
 
 

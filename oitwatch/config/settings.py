@@ -79,7 +79,9 @@ class WebSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    allow_loopback: bool = Field(default=False, description="Let the form check 127.0.0.0/8 (tests, local use)")
+    allow_loopback: bool = Field(
+        default=False, description="Let the form check 127.0.0.0/8 (tests, local use)"
+    )
     admin_token: SecretStr | None = Field(default=None, description="Needed for write actions")
     private: bool = Field(default=False, description="Reading pages needs read_token too")
     read_token: SecretStr | None = None

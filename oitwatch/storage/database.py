@@ -99,6 +99,14 @@ class Database:
             session.flush()
             return site
 
+    def name_site(self, site_id: int, title: str) -> None:
+        name = " ".join(title.split())[:200]
+        if name:
+            with self.session() as session:
+                session.execute(
+                    update(Site).where(Site.id == site_id, Site.name.is_(None)).values(name=name)
+                )
+
     def remember_rendering(self, site_id: int, needed: bool) -> None:
         with self.session() as session:
             session.execute(update(Site).where(Site.id == site_id).values(needs_render=needed))
@@ -370,28 +378,41 @@ class Database:
     def latest_run(self, site_id: int) -> tuple[Run, list[ItemResultRow]] | None:
         with self.session() as session:
             run = session.scalars(
-                select(Run).where(Run.site_id == site_id, Run.status == RunStatus.COMPLETED.value)
-                .order_by(Run.id.desc()).limit(1)
+                select(Run)
+                .where(Run.site_id == site_id, Run.status == RunStatus.COMPLETED.value)
+                .order_by(Run.id.desc())
+                .limit(1)
             ).first()
             if run is None:
                 return None
-            items = list(session.scalars(
-                select(ItemResultRow).where(ItemResultRow.run_id == run.id).order_by(ItemResultRow.position)
-            ))
+            items = list(
+                session.scalars(
+                    select(ItemResultRow)
+                    .where(ItemResultRow.run_id == run.id)
+                    .order_by(ItemResultRow.position)
+                )
+            )
             return run, items
 
     def item_statuses(self, site_id: int, before_run: int) -> dict[str, str]:
         """Each item's status in the last completed run before this one."""
         with self.session() as session:
             run_id = session.scalar(
-                select(Run.id).where(Run.site_id == site_id, Run.id < before_run,
-                                     Run.status == RunStatus.COMPLETED.value)
-                .order_by(Run.id.desc()).limit(1)
+                select(Run.id)
+                .where(
+                    Run.site_id == site_id,
+                    Run.id < before_run,
+                    Run.status == RunStatus.COMPLETED.value,
+                )
+                .order_by(Run.id.desc())
+                .limit(1)
             )
             if run_id is None:
                 return {}
             rows = session.execute(
-                select(ItemResultRow.item_id, ItemResultRow.status).where(ItemResultRow.run_id == run_id)
+                select(ItemResultRow.item_id, ItemResultRow.status).where(
+                    ItemResultRow.run_id == run_id
+                )
             ).all()
             return {item_id: status for item_id, status in rows}
 

@@ -22,7 +22,7 @@ from oitwatch.config.registry import load_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
 from oitwatch.errors import CheckAborted, OitwatchError
-from oitwatch.site_check import CheckReport, Progress, check_site, normalise_site_url
+from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
 from oitwatch.web.guard import TargetRefused, check_target
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
@@ -51,8 +51,9 @@ def create_app(settings: Settings) -> Starlette:
             Fetcher(settings.crawl, guard=guard) as fetcher,
             Renderer(settings.render, settings.crawl.user_agent) as renderer,
         ):
-            return await check_site(job.url, settings, db(), fetcher=fetcher, renderer=renderer,
-                                    on_progress=progress)
+            return await check_site(
+                job.url, settings, db(), fetcher=fetcher, renderer=renderer, on_progress=progress
+            )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -72,8 +73,10 @@ def create_app(settings: Settings) -> Starlette:
         return HTMLResponse(html, status_code=status)
 
     def token_ok(given: str | None, secret: Any) -> bool:
-        return secret is not None and given is not None and hmac.compare_digest(
-            given.encode(), secret.get_secret_value().encode()
+        return (
+            secret is not None
+            and given is not None
+            and hmac.compare_digest(given.encode(), secret.get_secret_value().encode())
         )
 
     def readable(request: Request) -> None:
@@ -111,9 +114,16 @@ def create_app(settings: Settings) -> Starlette:
         return result
 
     def job_data(job: Job) -> dict[str, Any]:
-        return {"id": job.id, "url": job.url, "state": job.state.value, "phase": job.phase,
-                "pages": job.pages, "position": state["queue"].position(job),
-                "site_id": job.site_id, "error": job.error}
+        return {
+            "id": job.id,
+            "url": job.url,
+            "state": job.state.value,
+            "phase": job.phase,
+            "pages": job.pages,
+            "position": state["queue"].position(job),
+            "site_id": job.site_id,
+            "error": job.error,
+        }
 
     async def job_page(request: Request) -> Response:
         readable(request)
@@ -128,8 +138,11 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse(job_data(find_job(request)))
 
     def find_report(request: Request) -> Any:
-        view = report_view(db(), int(request.path_params["site_id"]),
-                           "en" if request.query_params.get("lang") == "en" else "th")
+        view = report_view(
+            db(),
+            int(request.path_params["site_id"]),
+            "en" if request.query_params.get("lang") == "en" else "th",
+        )
         if view is None:
             raise HTTPException(404, "no completed check for this site")
         return view
@@ -146,11 +159,16 @@ def create_app(settings: Settings) -> Starlette:
         view = find_report(request)
         name = f"oitwatch-{view.site.host}-run{view.run.id}"
         if request.path_params["fmt"] == "csv":
-            return Response("\ufeff" + report_csv(view), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-        return Response(json.dumps(report_json(view), ensure_ascii=False, indent=2),
-                        media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+            return Response(
+                "\ufeff" + report_csv(view),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        return Response(
+            json.dumps(report_json(view), ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
 
     async def screenshot(request: Request) -> Response:
         readable(request)
@@ -167,8 +185,16 @@ def create_app(settings: Settings) -> Starlette:
         sort = request.query_params.get("sort", "score")
         provinces, types = filters(db())
         rows = dashboard_rows(db(), province, agency_type, sort)
-        return page("dashboard.html", request, rows=rows, provinces=provinces, types=types,
-                    province=province, agency_type=agency_type, sort=sort)
+        return page(
+            "dashboard.html",
+            request,
+            rows=rows,
+            provinces=provinces,
+            types=types,
+            province=province,
+            agency_type=agency_type,
+            sort=sort,
+        )
 
     async def run_all(request: Request) -> Response:
         """Re-check every registered site (admin only)."""

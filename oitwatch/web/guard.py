@@ -19,7 +19,9 @@ class TargetRefused(Exception):
     """The address is not a public web server."""
 
 
-def _refused_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool) -> str | None:
+def _refused_ip(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool
+) -> str | None:
     if ip.is_loopback:
         return None if allow_loopback else "a loopback address"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -40,7 +42,9 @@ async def check_target(url: str, allow_loopback: bool = False) -> None:
     """Raise TargetRefused unless every address the URL's host resolves to is public."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise TargetRefused(f"only http and https addresses can be checked, not {parts.scheme or 'this'}")
+        raise TargetRefused(
+            f"only http and https addresses can be checked, not {parts.scheme or 'this'}"
+        )
     host = parts.hostname
     if not host:
         raise TargetRefused("the address has no host name")

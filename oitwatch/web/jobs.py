@@ -44,8 +44,9 @@ class RateLimited(Exception):
 
 
 class JobQueue:
-    def __init__(self, runner: Runner, *, workers: int = 2, per_client: int = 5,
-                 window: float = 600.0) -> None:
+    def __init__(
+        self, runner: Runner, *, workers: int = 2, per_client: int = 5, window: float = 600.0
+    ) -> None:
         self._runner = runner
         self._workers = workers
         self._per_client = per_client
@@ -75,7 +76,9 @@ class JobQueue:
         while recent and now - recent[0] > self._window:
             recent.popleft()
         if len(recent) >= self._per_client:
-            raise RateLimited(f"at most {self._per_client} checks every {self._window / 60:.0f} minutes")
+            raise RateLimited(
+                f"at most {self._per_client} checks every {self._window / 60:.0f} minutes"
+            )
         recent.append(now)
         job = Job(next(self._ids), url)
         self.jobs[job.id] = job

@@ -76,32 +76,60 @@ def report_view(db: Database, site_id: int, lang: str) -> ReportView | None:
         missing = [names.get((row.item_id, m), (m, m))[1 if english else 0] for m in missing_ids]
         th, en = STATUS_LABELS.get(Status(row.status), (row.status, row.status))
         heading = headings.get(row.item_id, (row.item_id, row.item_id))
-        items.append(ItemView(
-            id=row.item_id, heading=heading[1] if english else heading[0], status=row.status,
-            status_label=en if english else th, url=row.url, missing=missing,
-            reason=row.reason_en if english else row.reason_th, fix=row.fix_en if english else row.fix_th,
-            since=since.get(row.item_id, ""), ocr=row.ocr, screenshot=row.screenshot,
-        ))
+        items.append(
+            ItemView(
+                id=row.item_id,
+                heading=heading[1] if english else heading[0],
+                status=row.status,
+                status_label=en if english else th,
+                url=row.url,
+                missing=missing,
+                reason=row.reason_en if english else row.reason_th,
+                fix=row.fix_en if english else row.fix_th,
+                since=since.get(row.item_id, ""),
+                ocr=row.ocr,
+                screenshot=row.screenshot,
+            )
+        )
     return ReportView(site, run, items, run.oit_estimate, lang)
 
 
 def report_json(view: ReportView) -> dict[str, Any]:
     return {
-        "site": view.site.url, "agency": view.site.name, "run_id": view.run.id,
-        "checked_at": view.run.started_at.isoformat(), "checklist": view.run.checklist_id,
-        "fiscal_year": view.run.fiscal_year, "site_status": view.run.site_status,
+        "site": view.site.url,
+        "agency": view.site.name,
+        "run_id": view.run.id,
+        "checked_at": view.run.started_at.isoformat(),
+        "checklist": view.run.checklist_id,
+        "fiscal_year": view.run.fiscal_year,
+        "site_status": view.run.site_status,
         "oit_estimate": view.score,
-        "items": [{"id": i.id, "status": i.status, "url": i.url, "missing_elements": i.missing,
-                   "reason": i.reason, "fix": i.fix, "since": i.since, "ocr": i.ocr} for i in view.items],
+        "items": [
+            {
+                "id": i.id,
+                "status": i.status,
+                "url": i.url,
+                "missing_elements": i.missing,
+                "reason": i.reason,
+                "fix": i.fix,
+                "since": i.since,
+                "ocr": i.ocr,
+            }
+            for i in view.items
+        ],
     }
 
 
 def report_csv(view: ReportView) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["item", "heading", "status", "url", "missing_elements", "reason", "fix", "since"])
+    writer.writerow(
+        ["item", "heading", "status", "url", "missing_elements", "reason", "fix", "since"]
+    )
     for i in view.items:
-        writer.writerow([i.id, i.heading, i.status, i.url or "", "; ".join(i.missing), i.reason, i.fix, i.since])
+        writer.writerow(
+            [i.id, i.heading, i.status, i.url or "", "; ".join(i.missing), i.reason, i.fix, i.since]
+        )
     return out.getvalue()
 
 
@@ -114,22 +142,27 @@ class SiteRowView:
     new_problems: int
 
 
-def dashboard_rows(db: Database, province: str | None, agency_type: str | None, sort: str) -> list[SiteRowView]:
+def dashboard_rows(
+    db: Database, province: str | None, agency_type: str | None, sort: str
+) -> list[SiteRowView]:
     rows = []
     for site, run, items in db.latest_runs(province or None):
         if agency_type and site.agency_type != agency_type:
             continue
         before = db.item_statuses(site.id, run.id)
         new = sum(
-            1 for i in items
-            if Status(i.status) in PROBLEMS and i.item_id in before and Status(before[i.item_id]) in GOOD
+            1
+            for i in items
+            if Status(i.status) in PROBLEMS
+            and i.item_id in before
+            and Status(before[i.item_id]) in GOOD
         )
         failing = sum(1 for i in items if i.status != Status.PASS.value)
         rows.append(SiteRowView(site, run, run.oit_estimate, failing, new))
     if sort == "problems":
         rows.sort(key=lambda r: (-r.new_problems, r.score if r.score is not None else 0))
     else:
-        rows.sort(key=lambda r: (r.score if r.score is not None else -1))
+        rows.sort(key=lambda r: r.score if r.score is not None else -1)
     return rows
 
 
@@ -141,5 +174,3 @@ def filters(db: Database) -> tuple[list[str], list[str]]:
         if site.agency_type:
             types.add(site.agency_type)
     return sorted(provinces), sorted(types)
-
-

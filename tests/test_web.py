@@ -1,0 +1,266 @@
+"""The web page, end to end in headless Chromium (Playwright), and its safety rules."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Page, sync_playwright
+
+from oitwatch.config import CrawlSettings, load_settings
+from oitwatch.config.registry import SiteEntry
+from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.outcomes import Outcome
+from oitwatch.crawler.render import CHROMIUM_ARGS
+from oitwatch.site_check import check_site
+from oitwatch.storage import open_database
+from oitwatch.web.app import create_app
+from oitwatch.web.guard import TargetRefused, check_target
+from tests.fixtures.server import FixtureSite, Route
+from tests.fixtures.sites import html
+
+HOSTILE = "<script>window.__pwned = 1; alert('x')</script>อบต.ทดสอบ"
+
+
+def _in_thread(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """asyncio.run where sync Playwright already holds this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, settings: Any) -> None:
+        self.port = _free_port()
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def _settings(tmp: Path, allow_loopback: bool) -> Any:
+    return load_settings(
+        database=str(tmp / "web.db"),
+        crawl={"delay": 0, "read_timeout": 1, "total_timeout": 2, "retries": 1, "backoff": 0.01},
+        web={"allow_loopback": allow_loopback, "checks_per_client": 50},
+        ocr={"enabled": False},
+    )
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(accept_downloads=True)
+        yield page
+        browser.close()
+
+
+def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
+    good: FixtureSite, tis620: FixtureSite, tmp_path: Path, browser_page: Page
+) -> None:
+    settings = _settings(tmp_path, allow_loopback=True)
+    page = browser_page
+    with Server(settings) as base:
+        page.goto(base + "/")
+        page.get_by_label("ที่อยู่เว็บไซต์หลัก").fill(good.url)
+        page.get_by_role("button", name="ตรวจ").click()
+        page.wait_for_url("**/jobs/*")
+        assert page.locator("#progress").is_visible()  # live progress while it runs
+        page.wait_for_url("**/sites/*", timeout=120_000)
+
+        shown = dict(
+            zip(
+                page.locator("table.items tbody th").all_inner_texts(),
+                page.locator("table.items tbody tr").evaluate_all(
+                    "rows => rows.map(r => r.dataset.status)"
+                ),
+                strict=True,
+            )
+        )
+        with sqlite3.connect(settings.database) as conn:
+            stored = dict(
+                conn.execute("select item_id, status from item_results order by id").fetchall()
+            )
+        assert shown == stored and len(shown) == 28
+        assert (
+            page.locator(".badge.s-broken").first.inner_text() == "ลิงก์เสีย"
+        )  # text, not colour alone
+
+        with page.expect_download() as download:
+            page.get_by_role("link", name="CSV").click()
+        rows = list(
+            csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")))
+        )
+        assert {r["item"]: r["status"] for r in rows} == stored
+
+        page.goto(page.url + "?lang=en")
+        assert page.locator("table.items caption").inner_text() == "The 28 items and what to fix"
+
+        # A second site from the registry, in another province; then filter the dashboard.
+        db = open_database(settings.database_url)
+        try:
+            entry = SiteEntry(
+                url=tis620.url + "/", name="อบต.บางตัวอย่าง", province="กระบี่", type="อบต."
+            )
+            _in_thread(lambda: check_site(entry.url, settings, db, entry=entry))
+            db.site(
+                good.url + "/", SiteEntry(url=good.url + "/", province="ตรัง", type="เทศบาลตำบล")
+            )
+        finally:
+            db.close()
+        page.goto(base + "/dashboard")
+        assert page.locator("tr.site-row").count() == 2
+        page.get_by_label("จังหวัด").select_option("กระบี่")
+        page.get_by_role("button", name="กรอง").click()
+        page.wait_for_url("**province=*")
+        assert page.locator("tr.site-row").count() == 1
+        assert "อบต.บางตัวอย่าง" in page.locator("tr.site-row").inner_text()
+
+
+def test_hostile_page_cannot_inject_script(tmp_path: Path, browser_page: Page) -> None:
+    hostile = FixtureSite("127.0.0.18", {"/": html(HOSTILE, "<p>ข่าว 2568</p>")}).start()
+    settings = _settings(tmp_path, allow_loopback=True)
+    try:
+        db = open_database(settings.database_url)
+        _in_thread(lambda: check_site(hostile.url, settings, db))
+        db.close()
+        dialogs: list[str] = []
+        browser_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        with Server(settings) as base:
+            for path in ("/sites/1", "/dashboard", "/sites/1?print=1"):
+                browser_page.goto(base + path)
+                assert browser_page.evaluate("window.__pwned") is None
+                assert "<script>" in browser_page.locator("main").inner_text()  # shown as text
+        assert dialogs == []
+    finally:
+        hostile.stop()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://localhost:8000/",
+        "http://10.1.2.3/",
+        "http://172.16.0.1/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "file:///etc/passwd",
+        "ftp://example.go.th/",
+    ],
+)
+def test_ssrf_guard_refuses_non_public_targets(url: str) -> None:
+    with pytest.raises(TargetRefused):
+        _in_thread(lambda: check_target(url, allow_loopback=False))
+
+
+def test_ssrf_guard_allows_public_and_explicit_loopback() -> None:
+    _in_thread(
+        lambda: check_target("http://93.184.216.34/", allow_loopback=False)
+    )  # a literal: no lookup
+    _in_thread(lambda: check_target("http://127.0.0.5:9/", allow_loopback=True))
+    with pytest.raises(TargetRefused):  # loopback is allowed, private networks still are not
+        _in_thread(lambda: check_target("http://10.0.0.1/", allow_loopback=True))
+
+
+def test_a_redirect_into_a_forbidden_address_is_refused() -> None:
+    inside = FixtureSite("127.0.0.21", {"/secret": Route(b"metadata")}).start()
+    outside = FixtureSite(
+        "127.0.0.20", {"/": Route(b"", status=302, headers={"Location": f"{inside.url}/secret"})}
+    ).start()
+
+    async def guard(url: str) -> None:  # 127.0.0.20 plays the public site, .21 the inside
+        if "127.0.0.21" in url:
+            raise TargetRefused("private")
+
+    async def fetch() -> Outcome:
+        async with Fetcher(CrawlSettings(delay=0, respect_robots=False), guard=guard) as fetcher:
+            return (await fetcher.fetch(outside.url + "/")).outcome
+
+    try:
+        assert _in_thread(fetch) is Outcome.FORBIDDEN
+        assert inside.requests == []  # nothing reached the inside server
+    finally:
+        inside.stop()
+        outside.stop()
+
+
+def test_form_refuses_private_targets_and_write_actions_need_the_token(tmp_path: Path) -> None:
+    settings = load_settings(database=str(tmp_path / "g.db"), web={"admin_token": "s3cret"})
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        for url in (
+            "http://127.0.0.1/",
+            "http://localhost/",
+            "http://10.0.0.8/",
+            "http://169.254.169.254/",
+        ):
+            response = client.post("/check", data={"url": url})
+            assert response.status_code == 400
+            # "localhost" is refused even earlier, as not a website address at all.
+            assert "public" in response.text or "not a website address" in response.text
+        assert client.post("/admin/run-all").status_code == 403
+        assert (
+            client.post("/admin/run-all", headers={"Authorization": "Bearer wrong"}).status_code
+            == 403
+        )
+        assert client.get("/dashboard").status_code == 200  # reading is public by default
+
+
+def test_private_mode_needs_the_read_token(tmp_path: Path) -> None:
+    settings = load_settings(
+        database=str(tmp_path / "p.db"), web={"private": True, "read_token": "r"}
+    )
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/dashboard").status_code == 401
+        assert client.get("/dashboard?token=r").status_code == 200
+
+
+def test_rate_limit_and_one_check_per_site(tmp_path: Path, good: FixtureSite) -> None:
+    settings = load_settings(
+        database=str(tmp_path / "q.db"),
+        web={"allow_loopback": True, "checks_per_client": 2, "workers": 1},
+        crawl={"delay": 0},
+        ocr={"enabled": False},
+    )
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        first = client.post("/check", data={"url": good.url})
+        again = client.post("/check", data={"url": good.url})
+        assert first.headers["location"] == again.headers["location"]  # joined, not doubled
+        other = client.post("/check", data={"url": "http://127.0.0.22:1/"})
+        assert other.status_code == 303
+        position = client.get(other.headers["location"] + ".json").json()["position"]
+        assert position in (0, 1)  # waits behind the first, or started if the first is done
+        assert client.post("/check", data={"url": "http://127.0.0.23:1/"}).status_code == 429
