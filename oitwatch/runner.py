@@ -69,7 +69,10 @@ class _SiteAlerts:
             k: Known(status, problem)
             for k, (status, problem) in self.db.alert_states(report.site_id).items()
         }
-        previous = self.db.previous_item_urls(report.site_id, report.run_id)
+        previous = {
+            item: url
+            for item, (_, url) in self.db.previous_items(report.site_id, report.run_id).items()
+        }
         changes = detect(known, report.items, report.site_status, report.site, previous)
         suspects = [t for t in changes.transitions if t.kind is Kind.PROBLEM and t.recheck_url]
         if suspects:

@@ -179,18 +179,23 @@ class ItemEvaluator:
             best = await self._best_of(item, readable)
             if best is not None:
                 return best
-        unreadable = [r for r in resources if _unreadable_reason(r) is not None]
-        if unreadable:
-            result = ItemResult(
-                item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en
-            )
-            return _finish(
-                item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable[0])
-            )
+        unverifiable = self._unverifiable(item, resources)
+        if unverifiable is not None:
+            return unverifiable
         if off_site:
             return await self._off_site(item, off_site[0])
         result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
         return _finish(item, result, self.fiscal_year)
+
+    def _unverifiable(self, item: Item, resources: list[Resource]) -> ItemResult | None:
+        """Found but unreadable: the first such resource, if any, makes the item unverifiable."""
+        unreadable = next((r for r in resources if _unreadable_reason(r) is not None), None)
+        if unreadable is None:
+            return None
+        result = ItemResult(
+            item.id, Status.UNVERIFIABLE, unreadable.url, item.heading_th, item.gloss_en
+        )
+        return _finish(item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable))
 
     async def _off_site(self, item: Item, url: str) -> ItemResult:
         if item.hosting is Hosting.LINKED_ELSEWHERE:
@@ -236,14 +241,9 @@ class ItemEvaluator:
                 item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en
             )
             return _finish(item, result, self.fiscal_year, failure=_failure(failed[0]))
-        unreadable = [r for r in resources if _unreadable_reason(r) is not None]
-        if unreadable:
-            result = ItemResult(
-                item.id, Status.UNVERIFIABLE, unreadable[0].url, item.heading_th, item.gloss_en
-            )
-            return _finish(
-                item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable[0])
-            )
+        unverifiable = self._unverifiable(item, resources)
+        if unverifiable is not None:
+            return unverifiable
         off_site = [c for c in candidates if not c.on_site]
         if off_site:
             return await self._off_site(item, off_site[0].url)

@@ -48,6 +48,8 @@ class FetchResult:
         return self.outcome is Outcome.OK
 
     def describe(self) -> str:
-        if self.outcome is Outcome.HTTP_ERROR:
-            return f"HTTP {self.status}"
-        return self.outcome.value + (f" ({self.error})" if self.error else "")
+        return describe(self.outcome, self.status) + (f" ({self.error})" if self.error else "")
+
+
+def describe(outcome: Outcome, status: int | None) -> str:
+    return f"HTTP {status}" if outcome is Outcome.HTTP_ERROR else outcome.value

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
-from oitwatch.crawler.outcomes import FetchResult, Outcome
+from oitwatch.crawler.outcomes import FetchResult, Outcome, describe
 from oitwatch.crawler.render import Renderer, RenderUnavailable, needs_rendering
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
@@ -97,9 +97,7 @@ class Resource:
         return self.outcome is Outcome.OK
 
     def describe(self) -> str:
-        if self.outcome is Outcome.HTTP_ERROR:
-            return f"HTTP {self.status}"
-        return self.outcome.value
+        return describe(self.outcome, self.status)
 
 
 @dataclass

@@ -282,8 +282,8 @@ class Database:
 
     # -- history -----------------------------------------------------------------------------
 
-    def previous_item_urls(self, site_id: int, before_run: int) -> dict[str, str | None]:
-        """Where each item's evidence was in the last completed run before this one."""
+    def previous_items(self, site_id: int, before_run: int) -> dict[str, tuple[str, str | None]]:
+        """Each item's (status, evidence URL) in the last completed run before this one."""
         with self.session() as session:
             run_id = session.scalar(
                 select(Run.id)
@@ -298,11 +298,11 @@ class Database:
             if run_id is None:
                 return {}
             rows = session.execute(
-                select(ItemResultRow.item_id, ItemResultRow.url).where(
+                select(ItemResultRow.item_id, ItemResultRow.status, ItemResultRow.url).where(
                     ItemResultRow.run_id == run_id
                 )
             ).all()
-            return {item_id: url for item_id, url in rows}
+            return {item_id: (status, url) for item_id, status, url in rows}
 
     def item_history(self, url: str, item_id: str | None = None) -> list[dict[str, Any]]:
         with self.session() as session:
@@ -393,28 +393,6 @@ class Database:
                 )
             )
             return run, items
-
-    def item_statuses(self, site_id: int, before_run: int) -> dict[str, str]:
-        """Each item's status in the last completed run before this one."""
-        with self.session() as session:
-            run_id = session.scalar(
-                select(Run.id)
-                .where(
-                    Run.site_id == site_id,
-                    Run.id < before_run,
-                    Run.status == RunStatus.COMPLETED.value,
-                )
-                .order_by(Run.id.desc())
-                .limit(1)
-            )
-            if run_id is None:
-                return {}
-            rows = session.execute(
-                select(ItemResultRow.item_id, ItemResultRow.status).where(
-                    ItemResultRow.run_id == run_id
-                )
-            ).all()
-            return {item_id: status for item_id, status in rows}
 
     # -- alerts ------------------------------------------------------------------------------
 

@@ -149,7 +149,7 @@ def dashboard_rows(
     for site, run, items in db.latest_runs(province or None):
         if agency_type and site.agency_type != agency_type:
             continue
-        before = db.item_statuses(site.id, run.id)
+        before = {item: status for item, (status, _) in db.previous_items(site.id, run.id).items()}
         new = sum(
             1
             for i in items
