@@ -298,8 +298,10 @@ async def check_site(
         notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
         if crawl.reachable and not site.name and crawl.start and crawl.start.document:
             db.name_site(site.id, crawl.start.document.title)  # untrusted text: escaped on display
-        if crawl.reachable and crawler.js_site != site.needs_render:
-            db.remember_rendering(site.id, crawler.js_site and crawl.stats.needed_rendering > 0)
+        # Remember what this crawl saw: script shells, or none (a site that stopped needing it).
+        needs_render = crawl.stats.needed_rendering > 0
+        if crawl.reachable and needs_render != site.needs_render:
+            db.remember_rendering(site.id, needs_render)
         if not crawl.reachable:
             results = unreachable_results(checklist, crawl.start)
             site_status = "unreachable"

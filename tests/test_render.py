@@ -108,3 +108,20 @@ def test_missing_browser_is_a_note_not_a_crash(
     )
     assert result.code == 1
     assert any("no browser" in note for note in result.json["notes"])
+
+
+def test_a_site_that_stopped_needing_rendering_is_forgotten(
+    twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    static, _ = twins
+    db = tmp_path / "f.db"
+    _check(static.url, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update sites set needs_render = 1")  # as if it used to be a script site
+    rendered = _check(static.url, db)
+    assert rendered.json["pages_rendered"] > 0  # remembered: rendered from the start
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select needs_render from sites").fetchone() == (0,)
+    assert _check(static.url, db).json["pages_rendered"] == 0
