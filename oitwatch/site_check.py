@@ -346,6 +346,7 @@ async def check_site(
             pages_fetched=progress.pages,
             results=results,
             oit_estimate=score.oit,
+            notes=notes,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()

@@ -127,6 +127,10 @@ def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
 
         page.goto(page.url + "?lang=en")
         assert page.locator("table.items caption").inner_text() == "The 28 items and what to fix"
+        assert (
+            "judged 27 items from the links on the site's ITA page"
+            in page.locator(".note").first.inner_text()
+        )
 
         # A second site from the registry, in another province; then filter the dashboard.
         db = open_database(settings.database_url)
@@ -196,15 +200,16 @@ def test_ssrf_guard_allows_public_and_explicit_loopback() -> None:
         _in_thread(lambda: check_target("http://10.0.0.1/", allow_loopback=True))
 
 
-def test_a_redirect_into_a_forbidden_address_is_refused() -> None:
-    inside = FixtureSite("127.0.0.21", {"/secret": Route(b"metadata")}).start()
+def test_a_redirect_to_loopback_is_refused() -> None:
+    """The real guard: 127.0.0.20 is let through explicitly (it plays a public site) and
+    redirects to 127.0.0.1, which must not be reached."""
+    inside = FixtureSite("127.0.0.1", {"/secret": Route(b"metadata")}).start()
     outside = FixtureSite(
         "127.0.0.20", {"/": Route(b"", status=302, headers={"Location": f"{inside.url}/secret"})}
     ).start()
 
-    async def guard(url: str) -> None:  # 127.0.0.20 plays the public site, .21 the inside
-        if "127.0.0.21" in url:
-            raise TargetRefused("private")
+    async def guard(url: str) -> None:
+        await check_target(url, allow_loopback=False, allow=frozenset({"127.0.0.20"}))
 
     async def fetch() -> Outcome:
         async with Fetcher(CrawlSettings(delay=0, respect_robots=False), guard=guard) as fetcher:
@@ -212,7 +217,8 @@ def test_a_redirect_into_a_forbidden_address_is_refused() -> None:
 
     try:
         assert _in_thread(fetch) is Outcome.FORBIDDEN
-        assert inside.requests == []  # nothing reached the inside server
+        assert outside.requests == ["/"]
+        assert inside.requests == []  # nothing reached the loopback server
     finally:
         inside.stop()
         outside.stop()

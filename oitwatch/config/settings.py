@@ -82,6 +82,9 @@ class WebSettings(BaseModel):
     allow_loopback: bool = Field(
         default=False, description="Let the form check 127.0.0.0/8 (tests, local use)"
     )
+    allow_hosts: list[str] = Field(
+        default_factory=list, description="IP addresses the form may reach although not public"
+    )
     admin_token: SecretStr | None = Field(default=None, description="Needed for write actions")
     private: bool = Field(default=False, description="Reading pages needs read_token too")
     read_token: SecretStr | None = None

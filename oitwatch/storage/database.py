@@ -167,6 +167,7 @@ class Database:
         pages_fetched: int,
         results: list[ItemResult],
         oit_estimate: float | None,
+        notes: list[str] | None = None,
     ) -> None:
         """Item results and the run's completion land together or not at all."""
         with self.session() as session:
@@ -203,6 +204,7 @@ class Database:
                     site_status=site_status,
                     pages_fetched=pages_fetched,
                     oit_estimate=oit_estimate,
+                    notes=list(notes or []),
                 )
             )
 

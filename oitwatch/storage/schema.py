@@ -72,6 +72,7 @@ class Run(Base):
     oit_estimate: Mapped[float | None]
     error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
     site: Mapped[Site] = relationship(back_populates="runs")
     items: Mapped[list[ItemResultRow]] = relationship(

@@ -43,8 +43,10 @@ def create_app(settings: Settings) -> Starlette:
         database: Database = state["db"]
         return database
 
+    allowed = frozenset(web.allow_hosts)
+
     async def guard(url: str) -> None:
-        await check_target(url, allow_loopback=web.allow_loopback)
+        await check_target(url, allow_loopback=web.allow_loopback, allow=allowed)
 
     async def run_check(job: Job, progress: Any) -> CheckReport:
         async with (

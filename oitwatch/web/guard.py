@@ -38,8 +38,11 @@ def _refused_ip(
     return None
 
 
-async def check_target(url: str, allow_loopback: bool = False) -> None:
-    """Raise TargetRefused unless every address the URL's host resolves to is public."""
+async def check_target(
+    url: str, allow_loopback: bool = False, allow: frozenset[str] = frozenset()
+) -> None:
+    """Raise TargetRefused unless every address the URL's host resolves to is public (or in
+    ``allow``, explicit exceptions by IP address, e.g. an intranet's own server)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise TargetRefused(
@@ -63,6 +66,8 @@ async def check_target(url: str, allow_loopback: bool = False) -> None:
             raise TargetRefused(f"the name {host} does not resolve: {exc}") from exc
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for address in addresses:
+        if str(address) in allow:
+            continue
         reason = _refused_ip(address, allow_loopback)
         if reason is not None:
             raise TargetRefused(f"{host} is {reason}: only public web sites can be checked")
