@@ -315,7 +315,10 @@ def run(
         + (f" ({summary.already_done} done before the resume)" if summary.already_done else "")
         + f" in {summary.seconds:.0f} s, {summary.pages} pages, {summary.unreachable} unreachable"
     )
-    click.echo(f"new problems {summary.new_problems}, recoveries {summary.recoveries}")
+    click.echo(
+        f"new problems {summary.new_problems}, recoveries {summary.recoveries}, "
+        f"blips not alerted {summary.blips}"
+    )
     if summary.delivery is not None:
         click.echo(
             f"e-mail: {summary.delivery.sent} sent, {summary.delivery.waiting} waiting"

@@ -59,6 +59,7 @@ class _SiteAlerts:
 
     def __init__(self, settings: Settings, db: Database, fetcher: Fetcher, batch_id: int) -> None:
         self.settings, self.db, self.fetcher, self.batch_id = settings, db, fetcher, batch_id
+        self.blips = 0  # new failures that a re-check did not confirm
 
     async def _still_failing(self, url: str) -> bool:
         resource = to_resource(await self.fetcher.fetch(url), 0, None)
@@ -83,6 +84,7 @@ class _SiteAlerts:
                 for t in suspects
                 if t.recheck_url and not await self._still_failing(t.recheck_url)
             }
+            self.blips += len(blips)
             changes = unconfirmed(changes, known, blips)
         mails = []
         if entry.recipients and self.settings.alerts.enabled:
@@ -194,6 +196,7 @@ async def run_once(
     db.end_batch(batch_id, RunStatus.COMPLETED)
     if settings.alerts.enabled and db.count_unsent():
         summary.delivery = await deliver_outbox_async(db, settings.smtp)
+    summary.blips = alerts.blips
     summary.pages, summary.failures, summary.unreachable = (
         progress.pages,
         progress.failures,

@@ -20,7 +20,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from oitwatch.config import CrawlSettings, load_settings
-from oitwatch.config.registry import SiteEntry
+from oitwatch.config.registry import SiteEntry, load_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import CHROMIUM_ARGS
@@ -225,7 +225,11 @@ def test_a_redirect_to_loopback_is_refused() -> None:
 
 
 def test_form_refuses_private_targets_and_write_actions_need_the_token(tmp_path: Path) -> None:
-    settings = load_settings(database=str(tmp_path / "g.db"), web={"admin_token": "s3cret"})
+    settings = load_settings(
+        database=str(tmp_path / "g.db"),
+        web={"admin_token": "s3cret"},
+        sites_file=str(tmp_path / "sites.toml"),
+    )
     with Server(settings) as base, httpx.Client(base_url=base) as client:
         for url in (
             "http://127.0.0.1/",
@@ -242,6 +246,16 @@ def test_form_refuses_private_targets_and_write_actions_need_the_token(tmp_path:
             client.post("/admin/run-all", headers={"Authorization": "Bearer wrong"}).status_code
             == 403
         )
+        site = {"url": "www.Khlongphon go.th", "name": "คลองพน", "recipients": ["w@k.go.th"]}
+        assert client.post("/admin/sites", json=site).status_code == 403
+        admin = {"Authorization": "Bearer s3cret"}
+        added = client.post("/admin/sites", json=site, headers=admin)
+        assert added.status_code == 200
+        assert added.json()["site"]["url"] == "http://www.khlongphon.go.th/"
+        bad = client.post("/admin/sites", json={"url": "-", "name": "x"}, headers=admin)
+        assert bad.status_code == 400 and "no website" in bad.text
+        registry = load_registry(tmp_path / "sites.toml")
+        assert [(s.name, s.recipients) for s in registry] == [("คลองพน", ["w@k.go.th"])]
         assert client.get("/dashboard").status_code == 200  # reading is public by default
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from oitwatch.config import Settings
-from oitwatch.config.registry import load_registry
+from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
 from oitwatch.errors import CheckAborted, OitwatchError
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> Starlette:
         state["db"] = open_database(settings.database_url)
         queue = JobQueue(run_check, workers=web.workers, per_client=web.checks_per_client)
         state["queue"] = queue
+        state["registry_lock"] = asyncio.Lock()
         queue.start()
         try:
             yield
@@ -198,11 +201,35 @@ def create_app(settings: Settings) -> Starlette:
             sort=sort,
         )
 
-    async def run_all(request: Request) -> Response:
-        """Re-check every registered site (admin only)."""
+    def admin(request: Request) -> None:
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or None
         if not token_ok(given, web.admin_token):
             raise HTTPException(403, "an admin token is needed")
+
+    async def edit_site(request: Request) -> Response:
+        """Add a site to the registry, or update the one with the same code or URL (admin only)."""
+        admin(request)
+        try:
+            entry = SiteEntry.model_validate(await request.json())
+        except (ValueError, ValidationError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        path = Path(settings.sites_file)
+        async with state["registry_lock"]:
+            try:
+                existing = load_registry(path) if path.exists() else []
+            except OitwatchError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            merged, added, _ = merge_sites(existing, [entry])
+            # An edit replaces recipients and declared file too (merge keeps them for imports).
+            merged = [
+                entry if (s.code or s.url) == (entry.code or entry.url) else s for s in merged
+            ]
+            save_registry(path, merged)
+        return JSONResponse({"site": entry.model_dump(), "added": bool(added)})
+
+    async def run_all(request: Request) -> Response:
+        """Re-check every registered site (admin only)."""
+        admin(request)
         try:
             sites = load_registry(Path(settings.sites_file))
         except OitwatchError as exc:
@@ -229,6 +256,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/sites/{site_id:int}/screenshots/{item:str}.png", screenshot),
             Route("/dashboard", dashboard),
             Route("/admin/run-all", run_all, methods=["POST"]),
+            Route("/admin/sites", edit_site, methods=["POST"]),
             Route("/healthz", healthz),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
