@@ -373,6 +373,17 @@ class Database:
                 out.append((site, run, items))
             return out
 
+    def site_facets(self) -> tuple[list[str], list[str]]:
+        """Provinces and agency types of the sites that have a completed run."""
+        with self.session() as session:
+            checked = select(Run.site_id).where(Run.status == RunStatus.COMPLETED.value)
+            rows = session.execute(
+                select(Site.province, Site.agency_type).where(Site.id.in_(checked)).distinct()
+            ).all()
+        provinces = sorted({p for p, _ in rows if p})
+        types = sorted({t for _, t in rows if t})
+        return provinces, types
+
     def site_by_id(self, site_id: int) -> Site | None:
         with self.session() as session:
             return session.get(Site, site_id)

@@ -28,7 +28,7 @@ from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
 from oitwatch.web.guard import TargetRefused, check_target
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
-from oitwatch.web.views import dashboard_rows, filters, report_csv, report_json, report_view
+from oitwatch.web.views import dashboard_rows, report_csv, report_json, report_view
 
 STATIC = Path(__file__).parent / "static"
 
@@ -188,7 +188,7 @@ def create_app(settings: Settings) -> Starlette:
         province = request.query_params.get("province") or None
         agency_type = request.query_params.get("type") or None
         sort = request.query_params.get("sort", "score")
-        provinces, types = filters(db())
+        provinces, types = db().site_facets()
         rows = dashboard_rows(db(), province, agency_type, sort)
         return page(
             "dashboard.html",

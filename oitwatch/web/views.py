@@ -164,13 +164,3 @@ def dashboard_rows(
     else:
         rows.sort(key=lambda r: r.score if r.score is not None else -1)
     return rows
-
-
-def filters(db: Database) -> tuple[list[str], list[str]]:
-    provinces, types = set(), set()
-    for site, _run, _items in db.latest_runs():
-        if site.province:
-            provinces.add(site.province)
-        if site.agency_type:
-            types.add(site.agency_type)
-    return sorted(provinces), sorted(types)
