@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -27,7 +27,7 @@ EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"oitwatch: {message}", err=True)
     sys.exit(EXIT_CANNOT_RUN)
 
@@ -122,23 +122,21 @@ def check(
     """
     from oitwatch.report import render_table
     from oitwatch.site_check import check_site
-    from oitwatch.storage import open_database
 
     crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
     rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
+    settings = _settings(
+        ctx,
+        database=database,
+        fiscal_year=year,
+        **({"crawl": crawl} if crawl else {}),
+        **({"render": rendering} if rendering else {}),
+    )
     try:
-        settings = load_settings(
-            ctx.obj["settings_file"],
-            database=database,
-            fiscal_year=year,
-            **({"crawl": crawl} if crawl else {}),
-            **({"render": rendering} if rendering else {}),
-        )
         load_checklist(settings.fiscal_year)
-        db = open_database(settings.database_url)
-    except OitwatchError as exc:
+    except ChecklistError as exc:
         _fail(str(exc))
-        return
+    db = _database(settings)
     progress = _ProgressLine()
     try:
         report = asyncio.run(
@@ -151,7 +149,6 @@ def check(
     except OitwatchError as exc:
         progress.done()
         _fail(str(exc))
-        return
     finally:
         db.close()
     progress.done()
@@ -169,7 +166,6 @@ def _settings(ctx: click.Context, **cli: Any) -> Settings:
         return load_settings(ctx.obj["settings_file"], **cli)
     except OitwatchError as exc:
         _fail(str(exc))
-        raise  # unreachable: _fail exits
 
 
 def _database(settings: Settings) -> Database:
@@ -179,7 +175,6 @@ def _database(settings: Settings) -> Database:
         return open_database(settings.database_url)
     except OitwatchError as exc:
         _fail(str(exc))
-        raise
 
 
 def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry]:
@@ -189,7 +184,6 @@ def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry
         sites = load_registry(Path(settings.sites_file))
     except OitwatchError as exc:
         _fail(str(exc))
-        raise
     return [s for s in sites if province is None or s.province == province]
 
 
@@ -231,7 +225,6 @@ def sites_import(ctx: click.Context, csv_file: Path, target: Path | None) -> Non
         save_registry(target, merged)
     except (OitwatchError, UnicodeDecodeError, OSError) as exc:
         _fail(str(exc))
-        return
     click.echo(
         f"{csv_file}: {result.rows} rows, {len(result.sites)} agencies with a usable website "
         f"({added} new, {updated} updated) -> {target}"
@@ -306,7 +299,6 @@ def run(
         sys.exit(130)
     except OitwatchError as exc:
         _fail(str(exc))
-        return
     finally:
         db.close()
     click.echo("", err=True)
@@ -346,7 +338,6 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -
         trigger = cron_trigger(settings.schedule)
     except OitwatchError as exc:
         _fail(str(exc))
-        return
     db = _database(settings)
 
     async def job(name: str) -> object:
@@ -387,7 +378,6 @@ def history(ctx: click.Context, site: str, item_id: str | None, database: str | 
         found = db.find_site(site)
         if found is None:
             _fail(f"no checks stored for {site!r}")
-            return
         click.echo(
             render_history(
                 found.url, db.item_history(found.url, item_id.upper() if item_id else None)
@@ -426,7 +416,6 @@ def alerts_test(ctx: click.Context, address: str) -> None:
         send(settings.smtp, message)
     except (OSError, smtplib.SMTPException) as exc:
         _fail(f"could not send through {settings.smtp.host}:{settings.smtp.port}: {exc}")
-        return
     click.echo(f"sent a test alert to {address} through {settings.smtp.host}:{settings.smtp.port}")
 
 

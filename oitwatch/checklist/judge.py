@@ -34,10 +34,6 @@ class Judgement:
     missing_months: tuple[int, ...] = ()  # fiscal months required but not covered
     ocr: bool = False  # every document was read by OCR
 
-    @property
-    def complete(self) -> bool:
-        return all(e.found for e in self.elements)
-
 
 @dataclass(frozen=True)
 class Assessment:
@@ -45,10 +41,6 @@ class Assessment:
     elements: list[ElementFinding] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     ocr: bool = False
-
-
-def element_present(element: Element, document: Document) -> bool:
-    return CHECKS[element.check](document, element).found
 
 
 def judge_period(item: Item, periods: Periods, fiscal_year: int) -> PeriodVerdict:

@@ -36,7 +36,6 @@ class Candidate:
     url: str
     strength: int  # length of the longest synonym matched: longer is more specific
     on_site: bool
-    anchor_text: str = ""
 
 
 def declared_from_ita_pages(
@@ -119,14 +118,11 @@ class CandidateIndex:
             best = max(scores.values())
             if best == 0:
                 continue
-            anchor_text = next((text for text in texts if text), "")
             for item_id, score in scores.items():
                 # A URL counts only for the item(s) it matches most specifically: a report on
                 # the plan mentions the plan, but it is the report.
                 if score == best:
-                    self._by_item[item_id].append(
-                        Candidate(url, score, is_main_site(url), anchor_text)
-                    )
+                    self._by_item[item_id].append(Candidate(url, score, is_main_site(url)))
         for candidates in self._by_item.values():
             candidates.sort(key=lambda c: (-c.strength, not c.on_site, len(c.url), c.url))
 

@@ -221,16 +221,6 @@ class Database:
                 )
             )
 
-    def runs_of(self, url: str) -> list[dict[str, Any]]:
-        with self.session() as session:
-            rows = session.execute(
-                select(Run.id, Run.status, Run.site_status, Run.started_at, Run.oit_estimate)
-                .join(Site)
-                .where(Site.url == url)
-                .order_by(Run.id)
-            ).all()
-            return [row._asdict() for row in rows]
-
     def get_ocr(self, content_hash: str, engine: str) -> OcrText | None:
         with self.session() as session:
             row = session.get(OcrCacheRow, (content_hash, engine))

@@ -70,11 +70,3 @@ _TONE_MARKS = dict.fromkeys(range(0x0E48, 0x0E4D), None)
 def without_tone_marks(text: str) -> str:
     """A looser matching form for text read by OCR: "ความเสียง" still finds "ความเสี่ยง"."""
     return text.translate(_TONE_MARKS)
-
-
-def contains_any(compact_text: str, keywords: tuple[str, ...]) -> str | None:
-    """The first keyword found in an already compacted text, or None."""
-    for keyword in keywords:
-        if compact_label(keyword) in compact_text:
-            return keyword
-    return None
