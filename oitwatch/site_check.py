@@ -16,7 +16,12 @@ from typing import Any, TypeVar
 from oitwatch.checklist import Checklist, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
 from oitwatch.checklist.findings import ItemResult, Status
-from oitwatch.checklist.locate import CandidateIndex, declared_from_ita_pages
+from oitwatch.checklist.locate import (
+    CandidateIndex,
+    Declared,
+    DeclaredLink,
+    declared_from_ita_pages,
+)
 from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
@@ -117,13 +122,13 @@ def normalise_site_url(raw: str) -> str:
     return url
 
 
-def read_declared(path: Path, checklist: Checklist) -> dict[str, list[str]]:
+def read_declared(path: Path, checklist: Checklist) -> Declared:
     """A CSV of item,url rows, as submitted to the assessment system."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read declared-URL file {path}: {exc}") from exc
-    declared: dict[str, list[str]] = {}
+    declared: Declared = {}
     for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or not "".join(row).strip():
             continue
@@ -141,7 +146,9 @@ def read_declared(path: Path, checklist: Checklist) -> dict[str, list[str]]:
         url = normalise_url(raw_url)
         if url is None:
             raise ConfigError(f"{path}:{line_no}: {raw_url!r} is not an http(s) URL")
-        declared.setdefault(f"O{number}", []).append(url)
+        declared.setdefault(f"O{number}", []).append(
+            DeclaredLink(url, "declared_file", label, str(path))
+        )
     return declared
 
 

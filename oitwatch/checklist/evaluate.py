@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 from oitwatch.checklist.findings import ItemResult, Status
 from oitwatch.checklist.judge import assess, judge
-from oitwatch.checklist.locate import CandidateIndex, linked_documents, off_site_evidence
+from oitwatch.checklist.locate import (
+    CandidateIndex,
+    Declared,
+    linked_documents,
+    off_site_evidence,
+)
 from oitwatch.checklist.messages import describe_failure, explain
 from oitwatch.checklist.model import Checklist, Cue, Hosting, Item
 from oitwatch.checklist.score import item_score
@@ -55,7 +60,7 @@ class SiteView:
     fetch: Fetch
     on_site: Callable[[str], bool]
     index: CandidateIndex
-    declared: dict[str, list[str]]
+    declared: Declared  # item id -> links the agency declared (ITA page rows or --declared)
     site_cues: frozenset[Cue] = frozenset()  # structure seen anywhere on the main site
 
 
@@ -93,7 +98,7 @@ class ItemEvaluator:
     async def evaluate(self, item: Item) -> ItemResult:
         declared = self.view.declared.get(item.id)
         if declared:
-            result = await self._declared(item, declared)
+            result = await self._declared(item, [d.url for d in declared])
             result.declared = True
             return result
         return await self._discovered(item)

@@ -32,17 +32,30 @@ FILE_HOSTS = (
 
 
 @dataclass(frozen=True)
+class DeclaredLink:
+    """A link the agency declared for an item, and where it was declared: the evidence an
+    assessor opens. ``source`` is ``ita_row`` (a row of the site's ITA page) or
+    ``declared_file`` (--declared / the registry's CSV)."""
+
+    url: str
+    source: str = "ita_row"
+    row_label: str = ""  # the row's label as printed ("O7 แผนดำเนินงาน...")
+    page: str = ""  # the ITA (or detail) page the row is on; the CSV's path for declared_file
+
+
+Declared = dict[str, list[DeclaredLink]]
+
+
+@dataclass(frozen=True)
 class Candidate:
     url: str
     strength: int  # length of the longest synonym matched: longer is more specific
     on_site: bool
 
 
-def declared_from_ita_pages(
-    resources: Iterable[Resource], checklist: Checklist
-) -> dict[str, list[str]]:
+def declared_from_ita_pages(resources: Iterable[Resource], checklist: Checklist) -> Declared:
     """Item id -> URLs declared for the checklist's fiscal year on any ITA page of the site."""
-    declared: dict[str, list[str]] = {}
+    declared: Declared = {}
     seen_pages: set[int] = set()
     for resource in resources:
         document = resource.document
@@ -52,8 +65,19 @@ def declared_from_ita_pages(
         links = declared_links(document.item_rows, checklist.fiscal_year, document.periods.years)
         for number, item_links in links.items():
             if 1 <= number <= len(checklist.items):
-                urls = declared.setdefault(f"O{number}", [])
-                urls.extend(link.url for link in item_links if link.url not in urls)
+                links_for_item = declared.setdefault(f"O{number}", [])
+                known = {d.url for d in links_for_item}
+                for link in item_links:
+                    if link.url not in known:
+                        known.add(link.url)
+                        links_for_item.append(
+                            DeclaredLink(
+                                link.url,
+                                "ita_row",
+                                f"O{number}",
+                                resource.final_url or resource.url,
+                            )
+                        )
     return declared
 
 
