@@ -97,6 +97,7 @@ class CheckReport:
                     "screenshot": item.screenshot,
                     "years_found": item.years_found,
                     "evidence_urls": item.evidence_urls,
+                    "evidence": item.evidence(),
                     "reason_th": item.reason_th,
                     "reason_en": item.reason_en,
                     "fix_th": item.fix_th,

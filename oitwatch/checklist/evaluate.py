@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.findings import EvidenceSource, ItemResult, Status
 from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import (
+    THIN_PAGE_CHARS,
     CandidateIndex,
     Declared,
+    DeclaredLink,
     linked_documents,
     off_site_evidence,
 )
@@ -40,6 +42,25 @@ def _unreadable_reason(resource: Resource) -> str | None:
 
 
 MAX_CANDIDATES = 3
+# Links judged per item, in declared order: a row with hundreds of links (a whole year's
+# procurement notices) must not stall the run; the report says how many were left out.
+MAX_LINKS_PER_ITEM = 20
+# An embedded map (the contact page's location map) is part of that page, not evidence kept
+# elsewhere (issue 9, B11).
+_MAP_HOSTS = (
+    "google.com/maps",
+    "maps.google",
+    "goo.gl/maps",
+    "maps.app.goo.gl",
+    "openstreetmap",
+    "longdo.com/map",
+)
+
+
+def _is_map(url: str) -> bool:
+    lowered = url.lower()
+    return any(host in lowered for host in _MAP_HOSTS)
+
 
 _RANK = {
     Status.PASS: 0,
@@ -64,7 +85,7 @@ class SiteView:
     site_cues: frozenset[Cue] = frozenset()  # structure seen anywhere on the main site
 
 
-_PERIOD_ELEMENTS = frozenset({"period", "period_unconfirmed", "coverage"})
+_PERIOD_ELEMENTS = frozenset({"period", "period_unconfirmed", "coverage", "activity_date"})
 
 
 Context = dict[str, object]
@@ -98,27 +119,42 @@ class ItemEvaluator:
     async def evaluate(self, item: Item) -> ItemResult:
         declared = self.view.declared.get(item.id)
         if declared:
-            result = await self._declared(item, [d.url for d in declared])
+            judged = declared[:MAX_LINKS_PER_ITEM]
+            result = await self._declared(item, judged)
             result.declared = True
+            if len(declared) > len(judged):
+                result.notes.append(
+                    f"judged the first {len(judged)} of {len(declared)} declared links "
+                    f"(limit {MAX_LINKS_PER_ITEM} per item)"
+                )
+                result.reason_th += f" (ตรวจ {len(judged)} ลิงก์แรกจาก {len(declared)} ลิงก์ที่ระบุไว้)"
+                result.reason_en += f" (judged the first {len(judged)} of {len(declared)} links)"
             return result
         return await self._discovered(item)
 
     # -- evidence -------------------------------------------------------------------------
 
-    async def _evidence(self, resource: Resource) -> tuple[list[Resource], list[Resource]]:
-        """The page and the on-site files it links to: (readable, failed)."""
+    async def _evidence(
+        self, resource: Resource
+    ) -> tuple[list[Resource], list[Resource], list[Resource]]:
+        """The page and the on-site files it links to: (readable, failed, unreadable)."""
         readable = [resource] if resource.document is not None else []
         failed: list[Resource] = []
+        unreadable: list[Resource] = []
         for url in linked_documents(resource, self.view.on_site):
             linked = await self.view.fetch(url)
             if linked.ok and linked.document is not None:
                 readable.append(linked)
             elif _broken(linked):
                 failed.append(linked)
-        return readable, failed
+            elif _unreadable_reason(linked) is not None:
+                unreadable.append(linked)
+        return readable, failed, unreadable
 
-    async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, Context]:
-        readable, failed = await self._evidence(resource)
+    async def _judge_resource(
+        self, item: Item, resource: Resource, source: EvidenceSource
+    ) -> tuple[ItemResult, Context]:
+        readable, failed, unreadable = await self._evidence(resource)
         documents: list[Document] = [r.document for r in readable if r.document is not None]
         judgement = judge(item, documents, self.fiscal_year, self.view.site_cues)
         assessed = assess(item, judgement, self.fiscal_year)
@@ -132,33 +168,64 @@ class ItemEvaluator:
             years_found=assessed.years,
             evidence_urls=[r.url for r in readable],
             ocr=assessed.ocr,
+            sources=[source]
+            + [
+                EvidenceSource(r.url, "linked_file", why=f"linked from {resource.url}")
+                for r in (*readable[1:], *failed, *unreadable)
+            ],
+            period_read=assessed.period_read,
         )
-        if assessed.status is not Status.PARTIAL:
+        if assessed.status is Status.PASS:
             return result, {}
         if failed:
-            # The file meant to carry the missing elements does not open.
+            # The file meant to carry the evidence does not open: whatever the page around it
+            # says, the evidence is broken.
             result.status = Status.BROKEN
             result.url = failed[0].url
             return result, {"failure": _failure(failed[0])}
-        elsewhere = off_site_evidence(item, resource, self.view.on_site)
-        if elsewhere and len(documents) <= 1:
+        if unreadable:
+            # A password-protected or corrupt file is the evidence: the page's words do not
+            # stand in for it (issue 9, D22).
+            result.status = Status.UNVERIFIABLE
+            result.url = unreadable[0].url
+            return result, {"unreadable": _unreadable_reason(unreadable[0])}
+        if item.hosting is Hosting.LINKED_ELSEWHERE:
+            return result, {}
+        elsewhere = [
+            u for u in off_site_evidence(item, resource, self.view.on_site) if not _is_map(u)
+        ]
+        thin = resource.document is None or len(resource.document.text) < THIN_PAGE_CHARS
+        if elsewhere and len(documents) <= 1 and (assessed.status is Status.PARTIAL or thin):
             # The page only points to a file kept elsewhere (Google Drive, Facebook...).
-            result.status = Status.OFF_SITE
+            target = await self.view.fetch(elsewhere[0])
             result.url = elsewhere[0]
+            result.sources.append(
+                EvidenceSource(
+                    elsewhere[0], "linked_file", why=f"off-site, linked from {resource.url}"
+                )
+            )
+            if _broken(target):
+                result.status = Status.BROKEN
+                return result, {"failure": _failure(target)}
+            result.status = Status.OFF_SITE
         return result, {}
 
-    async def _judge_external(self, item: Item, url: str) -> tuple[ItemResult, Context]:
+    async def _judge_external(
+        self, item: Item, url: str, source: EvidenceSource
+    ) -> tuple[ItemResult, Context]:
         """O10/O18 may live elsewhere when the main site links to them: it must open."""
         resource = await self.view.fetch(url)
         result = ItemResult(
             item.id, Status.PASS, url, item.heading_th, item.gloss_en, evidence_urls=[url]
         )
-        if resource.outcome.failed:
+        result.sources = [source]
+        if _broken(resource):
             result.status = Status.BROKEN
             return result, {"failure": _failure(resource)}
         documents = [resource.document] if resource.document is not None else []
         assessed = assess(item, judge(item, documents, self.fiscal_year), self.fiscal_year)
         result.elements, result.years_found = assessed.elements, assessed.years
+        result.period_read = assessed.period_read
         # Hosted elsewhere, the year is the host's business: only the elements count.
         if not all(e.found for e in assessed.elements if e.id not in _PERIOD_ELEMENTS):
             result.status = Status.PARTIAL
@@ -166,30 +233,43 @@ class ItemEvaluator:
 
     # -- declared links -------------------------------------------------------------------
 
-    async def _declared(self, item: Item, urls: list[str]) -> ItemResult:
+    async def _declared(self, item: Item, links: list[DeclaredLink]) -> ItemResult:
+        """Declared links win: if they fail the item is broken, whatever the crawl found
+        elsewhere (that is named in the fix, never judged instead)."""
+        sources = {d.url: EvidenceSource(d.url, d.source, d.row_label, d.page) for d in links}
+        urls = [d.url for d in links]
         on_site = [u for u in urls if self.view.on_site(u)]
         off_site = [u for u in urls if not self.view.on_site(u)]
         resources = [await self.view.fetch(u) for u in on_site]
         failed = [r for r in resources if _broken(r)]
+        if not failed and off_site and not any(r.document is not None for r in resources):
+            # Only evidence elsewhere: an off-site link that fails is broken too (issue 9, D23).
+            outside = [await self.view.fetch(u) for u in off_site]
+            failed = [r for r in outside if _broken(r)]
         if failed:
-            alternative = await self._alternative(item, exclude={r.url for r in failed})
+            alternative = await self._alternative(item, exclude=set(urls))
             result = ItemResult(
                 item.id, Status.BROKEN, failed[0].url, item.heading_th, item.gloss_en
             )
+            result.sources = list(sources.values())
             return _finish(
                 item, result, self.fiscal_year, failure=_failure(failed[0]), alternative=alternative
             )
         readable = [r for r in resources if r.document is not None]
         if readable:
-            best = await self._best_of(item, readable)
+            best = await self._best_of(
+                item, [(r, sources.get(r.url, EvidenceSource(r.url, "ita_row"))) for r in readable]
+            )
             if best is not None:
                 return best
         unverifiable = self._unverifiable(item, resources)
         if unverifiable is not None:
+            unverifiable.sources = list(sources.values())
             return unverifiable
         if off_site:
-            return await self._off_site(item, off_site[0])
+            return await self._off_site(item, off_site[0], sources[off_site[0]])
         result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
+        result.sources = list(sources.values())
         return _finish(item, result, self.fiscal_year)
 
     def _unverifiable(self, item: Item, resources: list[Resource]) -> ItemResult | None:
@@ -202,17 +282,24 @@ class ItemEvaluator:
         )
         return _finish(item, result, self.fiscal_year, unreadable=_unreadable_reason(unreadable))
 
-    async def _off_site(self, item: Item, url: str) -> ItemResult:
+    async def _off_site(self, item: Item, url: str, source: EvidenceSource) -> ItemResult:
         if item.hosting is Hosting.LINKED_ELSEWHERE:
-            result, context = await self._judge_external(item, url)
+            result, context = await self._judge_external(item, url, source)
             return _finish(item, result, self.fiscal_year, **context)
+        resource = await self.view.fetch(url)
         result = ItemResult(item.id, Status.OFF_SITE, url, item.heading_th, item.gloss_en)
+        result.sources = [source]
+        if _broken(resource):
+            result.status = Status.BROKEN
+            return _finish(item, result, self.fiscal_year, failure=_failure(resource))
         return _finish(item, result, self.fiscal_year)
 
-    async def _best_of(self, item: Item, resources: list[Resource]) -> ItemResult | None:
+    async def _best_of(
+        self, item: Item, resources: list[tuple[Resource, EvidenceSource]]
+    ) -> ItemResult | None:
         best: tuple[ItemResult, Context] | None = None
-        for resource in resources:
-            judged = await self._judge_resource(item, resource)
+        for resource, source in resources:
+            judged = await self._judge_resource(item, resource, source)
             if best is None or _RANK[judged[0].status] < _RANK[best[0].status]:
                 best = judged
             if best[0].status is Status.PASS:
@@ -234,10 +321,20 @@ class ItemEvaluator:
     async def _discovered(self, item: Item) -> ItemResult:
         candidates = self.view.index.candidates(item.id)
         on_site = [c for c in candidates if c.on_site][: MAX_CANDIDATES * 2]
+        why = {
+            c.url: EvidenceSource(
+                c.url,
+                "discovered",
+                why=f"its title, heading or link text names the item ({c.strength} characters matched)",
+            )
+            for c in candidates
+        }
         resources = [await self.view.fetch(c.url) for c in on_site]
         readable = [r for r in resources if r.ok and r.document is not None][:MAX_CANDIDATES]
         if readable:
-            best = await self._best_of(item, readable)
+            best = await self._best_of(
+                item, [(r, why.get(r.url, EvidenceSource(r.url, "discovered"))) for r in readable]
+            )
             if best is not None:
                 return best
         failed = [r for r in resources if _broken(r)]
@@ -251,7 +348,7 @@ class ItemEvaluator:
             return unverifiable
         off_site = [c for c in candidates if not c.on_site]
         if off_site:
-            return await self._off_site(item, off_site[0].url)
+            return await self._off_site(item, off_site[0].url, why[off_site[0].url])
         result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
         return _finish(item, result, self.fiscal_year)
 

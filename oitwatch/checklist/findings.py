@@ -25,6 +25,26 @@ class ElementFinding:
     evidence_url: str | None = None  # the document where it was found
     detail_th: str = ""  # e.g. which executives have no photo
     detail_en: str = ""
+    snippet: str = ""  # the words that proved it, as read
+    where: str = ""  # body | title | table | image | form | link | site
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """One URL judged for an item and why it was judged."""
+
+    url: str
+    source: str  # ita_row | declared_file | discovered | linked_file
+    row_label: str = ""  # ita_row: the row's label as printed
+    page: str = ""  # ita_row: the ITA page; declared_file: the CSV
+    why: str = ""  # discovered / linked_file: what made it a candidate
+
+    def to_json(self) -> dict[str, str]:
+        data = {"url": self.url, "source": self.source}
+        for key in ("row_label", "page", "why"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
 
 
 @dataclass
@@ -45,6 +65,27 @@ class ItemResult:
     fix_th: str = ""
     fix_en: str = ""
     score: int = 0
+    sources: list[EvidenceSource] = field(default_factory=list)
+    period_read: str = ""  # e.g. "2568 (body: fiscal-year phrase)"
+    notes: list[str] = field(default_factory=list)  # e.g. how many declared links were judged
+
+    def evidence(self) -> dict[str, object]:
+        """The reasoning behind the verdict: what was opened, the period read, what proved what."""
+        return {
+            "sources": [s.to_json() for s in self.sources],
+            "period": self.period_read,
+            "elements": [
+                {
+                    "id": e.id,
+                    "found": e.found,
+                    **({"url": e.evidence_url} if e.evidence_url else {}),
+                    **({"where": e.where} if e.where else {}),
+                    **({"snippet": e.snippet} if e.snippet else {}),
+                }
+                for e in self.elements
+            ],
+            "notes": self.notes,
+        }
 
     @property
     def missing_elements(self) -> list[str]:

@@ -28,6 +28,9 @@ class Coverage(StrEnum):
 
 class PeriodRule(_Frozen):
     kind: PeriodKind
+    # Items asking for something done in the year (news, activities) are dated by the
+    # activity's own full date, never by a plan's range the text mentions.
+    activity: bool = False
     # How many fiscal years before the assessed one are also accepted (reports look back).
     years_back: int = Field(default=0, ge=0, le=3)
     # Which months a document of the right year must cover; less is partial, not outdated.
@@ -73,6 +76,15 @@ class Element(_Frozen):
     any_of: tuple[str, ...] = ()
     pattern: str | None = None
     cues: tuple[Cue, ...] = ()
+    # The item's own name and the document's title prove nothing about its content: elements
+    # are matched on the body. An element that says what the document *is* (a code of ethics,
+    # an announcement, a report on gifts) may be read from the title too.
+    title_ok: bool = False
+    # For tabular evidence (an HTML table, a spreadsheet), the element must be a column header.
+    columns: bool = False
+    # A keyword is not that word when the next word turns it into another: "แผนที่" (a map)
+    # followed by "สอดคล้อง" is "แผน ที่ สอดคล้อง" (a plan that...). Checked with pythainlp.
+    not_followed_by: tuple[str, ...] = ()
     source: str = Field(min_length=1)
 
     @field_validator("pattern")

@@ -24,7 +24,9 @@ _NAME = re.compile(
 )
 _POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|หัวหน้า|เลขานุการ|ประธาน|สมาชิก|ผอ\.|ผู้บริหาร")
 _CONTACT = re.compile(r"0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}|[\w.+-]+@[\w-]+\.[\w.]+|โทร")
-_QR_HINTS = ("qr", "คิวอาร์")
+# An EIT survey QR code says so in its alt text, file name, caption or the words beside it.
+_QR_HINTS = ("qr", "คิวอาร์", "eit", "แบบวัดการรับรู้", "สแกน", "scan")
+_SEARCH_FORM = re.compile(r"search|ค้นหา|keyword|^q$|^s$", re.IGNORECASE)
 # Mount points of single-page applications, empty until their scripts run.
 _APP_ROOTS = "#root, #app, #__next, #__nuxt, [ng-app], [data-reactroot], app-root"
 
@@ -114,15 +116,13 @@ def parse_html(html: str, url: str) -> Document:
     if images:
         cues.add(Cue.IMAGE)
         for img in images:
-            label = " ".join((img.attributes.get(a) or "") for a in ("alt", "src", "title")).lower()
+            label = _image_label(img).lower()
             if "แผนที่" in label or "map" in label:
                 cues.add(Cue.MAP)
             if any(hint in label for hint in _QR_HINTS):
                 cues.add(Cue.QR)
     if tree.css_first("table td"):
         cues.add(Cue.TABLE)
-    if tree.css_first("form"):
-        cues.add(Cue.FORM)
 
     item_rows = extract_item_rows(tree, base) if might_have_item_table(html) else ()
     scripts = len(tree.css("script"))
@@ -141,6 +141,11 @@ def parse_html(html: str, url: str) -> Document:
     whole = body.text(deep=True, separator=" ", strip=True) if body else ""
     tree.strip_tags(_CHROME_TAGS)
     text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
+    # A form in the content that is more than a site search: an online service or complaint form.
+    if any(not _is_search_form(form) for form in tree.css("form")):
+        cues.add(Cue.FORM)
+    tables = _tables(tree)
+    image_labels = tuple(label for label in map(_image_label, tree.css("img[src]")[:50]) if label)
     content_urls = frozenset(
         u for u in (resolve(base, a.attributes.get("href") or "") for a in tree.css("a[href]")) if u
     )
@@ -166,7 +171,63 @@ def parse_html(html: str, url: str) -> Document:
         empty_app_root=empty_app_root,
         item_rows=item_rows,
         people=people,
+        tables=tables,
+        image_labels=image_labels,
     )
+
+
+def _image_label(img: LexborNode) -> str:
+    """What an image says it is: alt, title, file name, its figure caption, the words beside it."""
+    parts = [img.attributes.get(a) or "" for a in ("alt", "title")]
+    parts.append((img.attributes.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
+    node = img.parent
+    for _ in range(3):
+        if node is None:
+            break
+        caption = node.css_first("figcaption")
+        if caption is not None:
+            parts.append(caption.text(deep=True, separator=" ", strip=True))
+            break
+        nearby = node.text(deep=True, separator=" ", strip=True)
+        if nearby:
+            parts.append(nearby[:120])
+            break
+        node = node.parent
+    return " ".join(p for p in parts if p).strip()
+
+
+def _is_search_form(form: LexborNode) -> bool:
+    fields = [
+        f
+        for f in form.css("input, textarea, select")
+        if (f.attributes.get("type") or "text").lower()
+        not in ("hidden", "submit", "button", "image")
+    ]
+    if any(f.tag in ("textarea", "select") for f in fields) or len(fields) != 1:
+        return False
+    field = fields[0]
+    hints = (
+        " ".join(field.attributes.get(a) or "" for a in ("type", "name", "placeholder", "id"))
+        + " "
+        + (form.attributes.get("action") or "")
+    )
+    return any(_SEARCH_FORM.search(word) for word in hints.split()) or "ค้นหา" in hints
+
+
+def _tables(tree: LexborHTMLParser) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Content tables as rows of cell texts (the first 200 rows of the first 20 tables)."""
+    tables = []
+    for table in tree.css("table")[:20]:
+        rows = []
+        for row in table.css("tr")[:200]:
+            cells = tuple(
+                cell.text(deep=True, separator=" ", strip=True) for cell in row.css("th, td")
+            )
+            if any(cells):
+                rows.append(cells)
+        if rows:
+            tables.append(tuple(rows))
+    return tuple(tables)
 
 
 def _people(text: str, images: list[LexborNode]) -> tuple[Person, ...]:

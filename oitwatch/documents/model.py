@@ -12,6 +12,7 @@ from oitwatch.text.periods import Periods, covered_months, find_periods
 from oitwatch.text.thai import compact, normalise, without_tone_marks
 
 _THAI_DIGIT_RUN = re.compile("[๐-๙]+")
+_FIGURE = re.compile(r"[\d๐-๙.,\s%-]+")
 
 
 class DocumentKind(StrEnum):
@@ -74,6 +75,32 @@ class Document:
     item_rows: tuple[ItemRow, ...] = ()
     people: tuple[Person, ...] = ()
     ocr: bool = False  # the text was read from images by OCR
+    # HTML only: the content's tables as rows of cell texts (spreadsheets: see ``table_rows``).
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # HTML only: what each content image says it is (alt, title, file name, caption).
+    image_labels: tuple[str, ...] = ()
+
+    @cached_property
+    def table_rows(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """Tables as rows of cells: HTML tables, or a spreadsheet's tab-separated lines."""
+        if self.tables:
+            return self.tables
+        if self.kind in (DocumentKind.XLSX, DocumentKind.CSV):
+            rows = tuple(tuple(line.split("\t")) for line in self.text.splitlines() if line)
+            return (rows,) if rows else ()
+        return ()
+
+    @cached_property
+    def column_headers(self) -> tuple[str, ...]:
+        """The header cells of each table: its first row of two or more cells, not all figures."""
+        headers: list[str] = []
+        for table in self.table_rows:
+            for row in table[:6]:
+                cells = [c for c in row if c.strip()]
+                if len(cells) >= 2 and not all(_FIGURE.fullmatch(c.strip()) for c in cells):
+                    headers.extend(cells)
+                    break
+        return tuple(headers)
 
     @cached_property
     def normalised_text(self) -> str:

@@ -27,10 +27,24 @@ _THAI_MONTH_ABBR = (
 _MONTH = rf"(?:{_THAI_MONTHS}|{_THAI_MONTH_ABBR})"
 
 _RANGE = re.compile(r"(?<!\d)(25[4-9]\d)\s*(?:-|–|—|ถึง|ถึงปี|ถึง พ\.ศ\.)\s*(25[4-9]\d)(?!\d)")
-_BE_YEAR = re.compile(r"(?<![\d,.])(25[4-9]\d)(?![\d,])")
+# "พ.ศ.2567" has no space after the era: a dot before the year is fine, a digit-dot (1.2568, an
+# amount or a section number) is not.
+_BE_YEAR = re.compile(r"(?<![\d,])(?<!\d\.)(25[4-9]\d)(?![\d,])")
 _CE_MARKED = re.compile(r"ค\.ศ\.\s*((?:19|20)\d\d)(?!\d)")
 _CE_IN_DATE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/((?:19|20)\d\d)(?!\d)")
 _SHORT_AFTER_MONTH = re.compile(rf"{_MONTH}\s*(?:พ\.ศ\.\s*)?(\d\d)(?!\d)")
+# "1/10/67": a two-digit BE year inside a numeric date; "ปี 68", "พ.ศ. 68": after the word year.
+_SHORT_IN_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/(\d\d)(?![\d/])")
+_SHORT_AFTER_YEAR_WORD = re.compile(r"(?:ปี|พ\.ศ\.)\s*(\d\d)(?![\d./,:])")
+# Years of laws, regulations and national plans are citations, not the period of the document
+# that cites them: "ระเบียบกระทรวงมหาดไทย ... พ.ศ. 2548", "ยุทธศาสตร์ชาติ (พ.ศ. 2561–2580)".
+# The span stops at a fiscal-year phrase, which is the citing document's own.
+_CITATION = re.compile(
+    r"(?:ระเบียบ|พระราชบัญญัติ|พ\.ร\.บ\.|พระราชกฤษฎีกา|พ\.ร\.ฎ\.|กฎกระทรวง|รัฐธรรมนูญ"
+    r"|ยุทธศาสตร์ชาติ|แผนแม่บท|แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ|ประมวลกฎหมาย|ข้อบังคับ"
+    r"|ประกาศคณะกรรมการ|นโยบายและแผนระดับชาติ|แผนระดับชาติ)"
+    r"(?:(?!ปีงบประมาณ|ประจำปี|\n)[^\n]){0,120}?พ\.ศ\.\s*25\d\d(?:\s*(?:-|–|—|ถึง)\s*25\d\d)?\)?"
+)
 _FISCAL = re.compile(r"ปีงบประมาณ\s*(?:พ\.ศ\.)?\s*(25[4-9]\d|\d\d)(?!\d)")
 
 
@@ -54,8 +68,13 @@ def _short_year(two_digits: str) -> int:
     return 2500 + int(two_digits)
 
 
+def mask_citations(text: str) -> str:
+    """The text with the years of cited laws and national plans blanked out (text normalised)."""
+    return _CITATION.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def find_periods(text: str) -> Periods:
-    text = normalise(text)
+    text = mask_citations(normalise(text))
     years: set[int] = set()
     ranges: list[tuple[int, int]] = []
     for match in _RANGE.finditer(text):
@@ -67,6 +86,8 @@ def find_periods(text: str) -> Periods:
     years.update(int(m.group(1)) + CE_OFFSET for m in _CE_MARKED.finditer(text))
     years.update(int(m.group(1)) + CE_OFFSET for m in _CE_IN_DATE.finditer(text))
     years.update(_short_year(m.group(1)) for m in _SHORT_AFTER_MONTH.finditer(text))
+    years.update(_short_year(m.group(1)) for m in _SHORT_IN_DATE.finditer(text))
+    years.update(_short_year(m.group(1)) for m in _SHORT_AFTER_YEAR_WORD.finditer(text))
     fiscal: set[int] = set()
     for m in _FISCAL.finditer(text):
         value = m.group(1)
@@ -78,6 +99,54 @@ def find_periods(text: str) -> Periods:
         ranges=tuple(sorted(set(ranges))),
         fiscal_years=frozenset(y for y in fiscal if MIN_YEAR <= y <= MAX_YEAR),
     )
+
+
+def fiscal_phrase_years(text: str) -> list[int]:
+    """Every year named by a fiscal-year phrase ("ปีงบประมาณ พ.ศ. 2568", "ปีงบประมาณ 68"), in order
+    and with repeats: how often a document names a fiscal year says which one it is about."""
+    text = mask_citations(normalise(text))
+    years = []
+    for m in _FISCAL.finditer(text):
+        value = m.group(1)
+        year = int(value) if len(value) == 4 else _short_year(value)
+        if MIN_YEAR <= year <= MAX_YEAR:
+            years.append(year)
+    return years
+
+
+# -- dated activities ----------------------------------------------------------------------
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)([0-3]?\d)\s*({_MONTH})\s*(?:พ\.ศ\.\s*)?(25[4-9]\d|\d\d)(?!\d)"
+)
+_NUMERIC_DATE = re.compile(r"(?<![\d/])([0-3]?\d)/([01]?\d)/((?:25|19|20)\d\d|\d\d)(?![\d/])")
+
+
+def _be(year: str) -> int:
+    value = int(year)
+    if value < 100:
+        return 2500 + value
+    return value + CE_OFFSET if value < 2400 else value
+
+
+def activity_dates(text: str) -> list[tuple[int, int]]:
+    """Full dates (day, month, year) a text gives, as (BE year, calendar month): the dates of
+    activities and news, which a plan's year range ("พ.ศ. 2566-2570") is not."""
+    text = mask_citations(normalise(text))
+    dates: list[tuple[int, int]] = []
+    for m in _DAY_MONTH_YEAR.finditer(text):
+        if 1 <= int(m.group(1)) <= 31:
+            dates.append((_be(m.group(3)), _MONTH_NUMBERS[m.group(2)]))
+    for m in _NUMERIC_DATE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            dates.append((_be(m.group(3)), month))
+    return [(y, mo) for y, mo in dates if MIN_YEAR <= y <= MAX_YEAR]
+
+
+def fiscal_year_of(year: int, month: int) -> int:
+    """The Thai fiscal year a calendar month of a BE year falls in (October starts the next)."""
+    return year + 1 if month >= 10 else year
 
 
 # -- which months of a fiscal year a document covers --------------------------------------

@@ -52,9 +52,13 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+# Dashes agencies type for a hyphen ("E–Service" with an en dash): one dash for matching.
+_DASHES = str.maketrans("\u2010\u2011\u2012\u2013\u2014\u2212", "------")
+
+
 def compact(text: str) -> str:
-    """Matching form: normalised, lower-cased, without any whitespace."""
-    return _WHITESPACE.sub("", normalise(text)).lower()
+    """Matching form: normalised, lower-cased, dashes unified, without any whitespace."""
+    return _WHITESPACE.sub("", normalise(text)).lower().translate(_DASHES)
 
 
 @lru_cache(maxsize=200_000)
