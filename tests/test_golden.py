@@ -53,6 +53,9 @@ def test_golden(case: Case) -> None:
     item = CHECKLIST.item(case.item)
     document = _document(case)
     site_cues = frozenset({Cue.QR}) if case.site_qr else frozenset()
+    if case.site_html is not None:
+        home = extract_document(case.site_html.encode(), "http://golden.test/", "text/html")
+        site_cues = home.cues
     assessed = assess(item, judge(item, [document], CHECKLIST.fiscal_year, site_cues), 2568)
     missing = [e.id for e in assessed.elements if not e.found]
     assert (assessed.status.value, missing) == (case.status, case.missing), document.text[:300]

@@ -71,8 +71,9 @@ def _loose(text: str) -> re.Pattern[str]:
 
 @cache
 def _item_phrases(item: Item) -> tuple[re.Pattern[str], ...]:
-    words = sorted({compact_label(w) for w in (item.heading_th, *item.synonyms)}, key=len)
-    return tuple(_loose(w) for w in reversed(words) if len(w) >= 4)
+    """The item's official name, wherever the body repeats it. (Shorter synonyms in the body
+    are content: "ผลการดำเนินงาน ประจำปี..." opening a results section is a result.)"""
+    return (_loose(compact_label(item.heading_th)),)
 
 
 def _match_form(text: str, ocr: bool) -> str:

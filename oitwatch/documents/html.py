@@ -26,6 +26,7 @@ _POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยก�
 _CONTACT = re.compile(r"0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}|[\w.+-]+@[\w-]+\.[\w.]+|โทร")
 # An EIT survey QR code says so in its alt text, file name, caption or the words beside it.
 _QR_HINTS = ("qr", "คิวอาร์", "eit", "แบบวัดการรับรู้", "สแกน", "scan")
+_PAGE_SECTIONS = frozenset({"body", "main", "article", "section", "html"})
 _SEARCH_FORM = re.compile(r"search|ค้นหา|keyword|^q$|^s$", re.IGNORECASE)
 # Mount points of single-page applications, empty until their scripts run.
 _APP_ROOTS = "#root, #app, #__next, #__nuxt, [ng-app], [data-reactroot], app-root"
@@ -182,15 +183,16 @@ def _image_label(img: LexborNode) -> str:
     parts.append((img.attributes.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
     node = img.parent
     for _ in range(3):
-        if node is None:
-            break
+        if node is None or node.tag in _PAGE_SECTIONS:
+            break  # a whole page section is not "the words beside" the image
         caption = node.css_first("figcaption")
         if caption is not None:
             parts.append(caption.text(deep=True, separator=" ", strip=True))
             break
         nearby = node.text(deep=True, separator=" ", strip=True)
         if nearby:
-            parts.append(nearby[:120])
+            if len(nearby) <= 200:
+                parts.append(nearby)
             break
         node = node.parent
     return " ".join(p for p in parts if p).strip()
