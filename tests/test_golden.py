@@ -60,3 +60,76 @@ def test_golden(case: Case) -> None:
     missing = [e.id for e in assessed.elements if not e.found]
     assert (assessed.status.value, missing) == (case.status, case.missing), document.text[:300]
     assert assessed.ocr == (case.format == "scan")
+
+
+# -- evaluations: where the evidence is and whether it opens -----------------------------------
+
+from urllib.parse import urlsplit  # noqa: E402
+
+from oitwatch.checklist.evaluate import MAX_LINKS_PER_ITEM, ItemEvaluator, SiteView  # noqa: E402
+from oitwatch.checklist.locate import CandidateIndex, DeclaredLink  # noqa: E402
+from oitwatch.crawler.outcomes import Outcome  # noqa: E402
+from oitwatch.crawler.site import Resource  # noqa: E402
+from oitwatch.documents.errors import UnreadableDocument  # noqa: E402
+from tests.golden.sites import MAIN, SITE_CASES, Served, SiteCase  # noqa: E402
+
+
+def _resource(url: str, served: Served | None) -> Resource:
+    if served is None or served.status != 200:
+        status = served.status if served else 404
+        return Resource(url, Outcome.HTTP_ERROR, status=status)
+    try:
+        document = extract_document(served.body, url, served.content_type)
+    except UnreadableDocument as exc:
+        return Resource(url, Outcome.OK, status=200, unreadable=exc.reason)
+    return Resource(url, Outcome.OK, status=200, kind=document.kind, document=document)
+
+
+def _evaluate(case: SiteCase) -> object:
+    resources = {url: _resource(url, served) for url, served in case.pages.items()}
+
+    async def fetch(url: str) -> Resource:
+        return resources.get(url) or _resource(url, None)
+
+    def on_site(url: str) -> bool:
+        return urlsplit(url).hostname == urlsplit(MAIN).hostname
+
+    anchors = {url: {MAIN + "/": text} for url, text in case.anchors.items()}
+    index = CandidateIndex(CHECKLIST, resources, anchors, on_site)
+    declared = {
+        case.item: [DeclaredLink(u, "ita_row", case.item, MAIN + "/ita") for u in case.declared]
+    }
+    view = SiteView(CHECKLIST, fetch, on_site, index, declared)
+    return asyncio.run(ItemEvaluator(view).evaluate(CHECKLIST.item(case.item)))
+
+
+@pytest.mark.parametrize("case", SITE_CASES, ids=lambda c: f"{c.klass}-{c.item}-{c.name}")
+def test_golden_site(case: SiteCase) -> None:
+    result = _evaluate(case)
+    assert (result.status.value, result.url) == (case.status, case.url), result.reason_en  # type: ignore[attr-defined]
+    if case.fix_names:
+        assert case.fix_names in result.fix_en  # type: ignore[attr-defined]
+    evidence = result.evidence()  # type: ignore[attr-defined]
+    assert evidence["sources"][0]["source"] == "ita_row"
+    assert evidence["sources"][0]["page"] == MAIN + "/ita"
+
+
+def test_declared_links_are_capped_and_the_report_says_so() -> None:
+    links = [f"{MAIN}/ita/o6-{n}.pdf" for n in range(MAX_LINKS_PER_ITEM + 5)]
+    pages = {url: Served(b"", status=404) for url in links[:MAX_LINKS_PER_ITEM]}
+    case = SiteCase("O6", "many links", "issue 11", pages, "broken", links[0], declared=links)
+    result = _evaluate(case)
+    assert result.status.value == "broken"  # type: ignore[attr-defined]
+    assert f"{MAX_LINKS_PER_ITEM} of {len(links)}" in " ".join(result.notes)  # type: ignore[attr-defined]
+    assert len(result.evidence()["sources"]) == MAX_LINKS_PER_ITEM  # type: ignore[attr-defined]
+
+
+def test_every_class_has_a_compliant_and_a_deficient_case() -> None:
+    by_class: dict[str, set[str]] = {}
+    for case in CASES:
+        if case.klass:
+            by_class.setdefault(case.klass, set()).add(case.status)
+    for site in SITE_CASES:
+        by_class.setdefault(site.klass, set()).add(site.status)
+    for klass, statuses in by_class.items():
+        assert "pass" in statuses and statuses - {"pass"}, klass

@@ -98,6 +98,9 @@ def document_period(document: Document, activity: bool = False) -> DocumentPerio
         agreed = set(votes) & set(head_periods.years)
         if agreed:
             return DocumentPeriod(_periods(agreed, head_periods.ranges), "title and body")
+        if head_periods.any and sum(votes.values()) < 2:
+            # One passing mention ("...in the plan for 2569") does not outvote the title.
+            return DocumentPeriod(head_periods, "title")
         top = max(votes.values())
         body_years = {y for y, n in votes.items() if n == top}
         body_ranges = find_periods(body).ranges
