@@ -316,11 +316,14 @@ def steps(reading: Reading, element: Element) -> ElementCheck:
     return NOT_FOUND
 
 
+_ENTRY_FIGURE = re.compile(r"[^\n]{2,120}?(?:\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+\s*บาท)")
+
+
 @register("listed")
 def listed(reading: Reading, element: Element) -> ElementCheck:
     """Things listed, not named once in a foreword: a column headed by the keyword with rows
-    below it, the keyword followed by a numbered list, or the keyword at least twice in the body
-    (two projects, two risk events)."""
+    below it, the keyword at least twice in the body (two projects, two risk events), an entry
+    (the keyword with an amount on its line), or the keyword followed by a numbered list."""
     document = reading.document
     keys = _keywords(element.any_of, document.ocr)
     for table in document.table_rows:
@@ -338,6 +341,12 @@ def listed(reading: Reading, element: Element) -> ElementCheck:
             return ElementCheck(
                 True, snippet=_snippet(text, first.start(), second.end())[:160], where="body"
             )
+        entry = next((m for m in matches if _ENTRY_FIGURE.match(text, m.end())), None)
+        if entry is not None:
+            # An entry, not a foreword: the project named with its budget on the same line.
+            end = _ENTRY_FIGURE.match(text, entry.end())
+            stop = end.end() if end else entry.end()
+            return ElementCheck(True, snippet=_snippet(text, entry.start(), stop), where="body")
         if matches and _enumerated_after(text, matches[0].start(), 600):
             return ElementCheck(
                 True, snippet=_snippet(text, matches[0].start(), matches[0].end()), where="body"

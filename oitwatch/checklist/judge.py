@@ -207,6 +207,8 @@ def _period_of(
     """The period verdict over the evidence. Where the page links to files that state a
     period, the files decide: the page around them is a wrapper, its menus and dates are not
     the document's period."""
+    if item.period.kind in (PeriodKind.CURRENT, PeriodKind.ANY):
+        return PeriodVerdict.OK, list(documents), set(), f"not required ({item.period.kind.value})"
     judged = [(d, document_period(d, item.period.activity)) for d in documents]
     files = [(d, p) for d, p in judged if d.kind is not DocumentKind.HTML and p.stated]
     considered = files or judged
