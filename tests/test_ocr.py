@@ -66,7 +66,8 @@ def test_unreadable_year_in_a_scan_is_unconfirmed_not_outdated(year_text: str) -
         url="http://x/scan.pdf",
         kind=DocumentKind.PDF,
         ocr=True,
-        text=f"ประกาศเจตนารมณ์ No Gift Policy ประจำปี {year_text} ไม่รับของขวัญ ลงชื่อ นายก",
+        text=f"ประกาศเจตนารมณ์ No Gift Policy ประจำปี {year_text} ไม่รับของขวัญ"
+        " ลงชื่อ (นายสมชาย ใจดี) นายกองค์การบริหารส่วนตำบล",
     )
     item = load_checklist().item("O21")
     assessed = assess(item, judge(item, [document], 2568), 2568)

@@ -186,6 +186,11 @@ def keywords(reading: Reading, element: Element) -> ElementCheck:
     if element.columns and document.column_headers:
         return _in_columns(reading, element) or NOT_FOUND
     found = _search(reading.body, reading.body_match, element, document.ocr, "body")
+    if found is None and document.image_labels and element.any_of:
+        # What an image says it is (alt, caption) is what the assessor sees on the page.
+        for label in document.image_labels:
+            if any(k in compact_label(label) for k in _keywords(element.any_of)):
+                return ElementCheck(True, snippet=f"[ภาพ] {label[:80]}", where="image")
     if found is None and element.title_ok:
         found = _search(reading.full, reading.full_match, element, document.ocr, "title")
     return found or NOT_FOUND
@@ -316,6 +321,7 @@ def steps(reading: Reading, element: Element) -> ElementCheck:
     return NOT_FOUND
 
 
+_ENTRY_LABEL = re.compile(r"\s*[:：]\s*[^\s:][^\n:]{5,}")
 _ENTRY_FIGURE = re.compile(r"[^\n]{2,120}?(?:\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+\s*บาท)")
 
 
@@ -323,7 +329,8 @@ _ENTRY_FIGURE = re.compile(r"[^\n]{2,120}?(?:\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+\s
 def listed(reading: Reading, element: Element) -> ElementCheck:
     """Things listed, not named once in a foreword: a column headed by the keyword with rows
     below it, the keyword at least twice in the body (two projects, two risk events), an entry
-    (the keyword with an amount on its line), or the keyword followed by a numbered list."""
+    (the keyword with an amount on its line, or "keyword: what it names"), or the keyword
+    followed by a numbered list."""
     document = reading.document
     keys = _keywords(element.any_of, document.ocr)
     for table in document.table_rows:
@@ -341,6 +348,12 @@ def listed(reading: Reading, element: Element) -> ElementCheck:
             return ElementCheck(
                 True, snippet=_snippet(text, first.start(), second.end())[:160], where="body"
             )
+        labelled = next((m for m in matches if _ENTRY_LABEL.match(text, m.end())), None)
+        if labelled is not None:
+            # "เหตุการณ์ความเสี่ยง: การเรียกรับเงิน...": the label with the thing it names.
+            end = _ENTRY_LABEL.match(text, labelled.end())
+            stop = end.end() if end else labelled.end()
+            return ElementCheck(True, snippet=_snippet(text, labelled.start(), stop), where="body")
         entry = next((m for m in matches if _ENTRY_FIGURE.match(text, m.end())), None)
         if entry is not None:
             # An entry, not a foreword: the project named with its budget on the same line.

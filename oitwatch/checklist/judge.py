@@ -24,7 +24,7 @@ from oitwatch.text.periods import (
     fiscal_phrase_years,
     fiscal_year_of,
 )
-from oitwatch.text.thai import normalise
+from oitwatch.text.thai import compact_label, normalise
 
 _THAI_DIGIT_RUN = re.compile("[๐-๙]+")
 
@@ -201,6 +201,13 @@ def _find(
     )
 
 
+def _about(item: Item, document: Document) -> bool:
+    """Whether a file says it is the item's document (its title or opening lines name the item):
+    a file the page links from a menu is not the page's evidence for the period."""
+    heads = document.compact_heads + document.compact_text[:300]
+    return any(compact_label(s) in heads for s in (item.heading_th, *item.synonyms))
+
+
 def _period_of(
     item: Item, documents: Sequence[Document], fiscal_year: int
 ) -> tuple[PeriodVerdict, list[Document], set[int], str]:
@@ -210,7 +217,11 @@ def _period_of(
     if item.period.kind in (PeriodKind.CURRENT, PeriodKind.ANY):
         return PeriodVerdict.OK, list(documents), set(), f"not required ({item.period.kind.value})"
     judged = [(d, document_period(d, item.period.activity)) for d in documents]
-    files = [(d, p) for d, p in judged if d.kind is not DocumentKind.HTML and p.stated]
+    files = [
+        (d, p)
+        for d, p in judged
+        if d.kind is not DocumentKind.HTML and p.stated and _about(item, d)
+    ]
     considered = files or judged
     best: tuple[PeriodVerdict, Document, DocumentPeriod] | None = None
     for document, period in considered:

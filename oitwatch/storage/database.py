@@ -193,6 +193,7 @@ class Database:
                         fix_en=result.fix_en,
                         screenshot=result.screenshot,
                         ocr=result.ocr,
+                        reasoning=result.evidence(),
                     )
                 )
             session.execute(

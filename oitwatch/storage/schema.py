@@ -122,6 +122,8 @@ class ItemResultRow(Base):
     fix_en: Mapped[str] = mapped_column(Text, default="")
     screenshot: Mapped[str | None] = mapped_column(Text)
     ocr: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Why the verdict: sources judged, period read, element snippets (ItemResult.evidence()).
+    reasoning: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     run: Mapped[Run] = relationship(back_populates="items")
 
