@@ -111,3 +111,61 @@ def test_fast_normalisation_equals_the_full_pass(text: str) -> None:
     slow = thai._SARA_AM.sub(lambda m: m.group(1) + "\u0e33", slow)
     slow = thai._WHITESPACE.sub(" ", full(thai.thai_digits_to_arabic(slow))).strip()
     assert normalise(text) == slow
+
+
+@given(years, thai_digits, st.sampled_from(["พ.ศ.{y}", "ปีงบประมาณ{y}", "ประจำปี พ.ศ.{y}"]))
+def test_year_without_a_space_after_the_era(year: int, thai: bool, template: str) -> None:
+    assert year in find_periods(digits(template.format(y=year), thai)).years
+
+
+@given(st.integers(min_value=2550, max_value=2589), thai_digits)
+def test_two_digit_years_in_dates_and_after_the_word_year(year: int, thai: bool) -> None:
+    short = f"{year % 100:02d}"
+    assert year in find_periods(digits(f"ลงวันที่ 1/10/{short}", thai)).years
+    assert year in find_periods(digits(f"แผนปี {short}", thai)).years
+
+
+def test_an_amount_or_a_section_number_is_not_a_year() -> None:
+    assert not find_periods("งบประมาณ 1.2568 ล้านบาท ข้อ 3.2567").years
+    assert not find_periods("อายุ 10 ปี 5 เดือน").years
+
+
+@given(
+    years,
+    thai_digits,
+    st.sampled_from(
+        [
+            "ระเบียบกระทรวงมหาดไทยว่าด้วยการจัดทำแผนพัฒนา พ.ศ. {y}",
+            "พระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. {y} มาตรา 7",
+            "รัฐธรรมนูญแห่งราชอาณาจักรไทย พ.ศ. {y}",
+            "พ.ร.บ.การจัดซื้อจัดจ้างและการบริหารพัสดุภาครัฐ พ.ศ.{y}",
+        ]
+    ),
+)
+def test_years_of_cited_laws_are_not_the_period(year: int, thai: bool, template: str) -> None:
+    text = digits(template.format(y=year), thai) + " ประจำปีงบประมาณ พ.ศ. 2568"
+    assert find_periods(text).years == {2568}
+
+
+def test_the_national_strategy_range_is_a_citation() -> None:
+    periods = find_periods("สอดคล้องกับยุทธศาสตร์ชาติ (พ.ศ. 2561–2580) แผนพัฒนาท้องถิ่น (พ.ศ. 2566-2570)")
+    assert periods.ranges == ((2566, 2570),)
+    assert not periods.covers(2575)
+
+
+@given(st.integers(min_value=1, max_value=28), st.sampled_from(MONTHS), years, thai_digits)
+def test_activity_dates_are_read_with_their_month(
+    day: int, month: str, year: int, thai: bool
+) -> None:
+    from oitwatch.text.periods import activity_dates
+
+    text = digits(f"วันที่ {day} {month} {year} จัดประชุมประชาคม", thai)
+    assert [y for y, _ in activity_dates(text)] == [year]
+    # A plan's range is not an activity's date.
+    assert activity_dates(digits(f"แผนพัฒนาท้องถิ่น (พ.ศ. {year}-{year + 4})", thai)) == []
+
+
+def test_fiscal_year_of_a_month() -> None:
+    from oitwatch.text.periods import fiscal_year_of
+
+    assert fiscal_year_of(2567, 10) == 2568 and fiscal_year_of(2568, 9) == 2568

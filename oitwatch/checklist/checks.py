@@ -82,8 +82,8 @@ def _match_form(text: str, ocr: bool) -> str:
 
 
 def read(document: Document, item: Item) -> Reading:
-    full = document.normalised_text
-    body = normalise(document.text)
+    full = document.normalised_text  # cached on the document: normalising a long PDF costs
+    body = full
     heads = [document.title] if document.title else []
     if document.headings and "\t" not in document.headings[0]:
         heads.append(document.headings[0])
@@ -387,7 +387,8 @@ _UNITS = re.compile(r"สำนักปลัด|สำนักงานปล
 @register("chart")
 def chart(reading: Reading, element: Element) -> ElementCheck:
     """An organisation chart: an image that says it is one (alt, title, file name, caption), a
-    file whose own words (PDF text, OCR of a scan) lay out several units, or the keywords."""
+    file whose own words (PDF text, OCR of a scan) lay out several units, or the pattern (the
+    words that name a chart) in the body."""
     document = reading.document
     keys = _keywords(element.any_of)
     for label in document.image_labels:
@@ -397,13 +398,20 @@ def chart(reading: Reading, element: Element) -> ElementCheck:
         units = list(dict.fromkeys(m.group(0) for m in _UNITS.finditer(reading.full)))
         if len(units) >= 2:
             return ElementCheck(True, snippet=", ".join(units[:5]), where="body")
-    return _search(reading.body, reading.body_match, element, document.ocr, "body") or NOT_FOUND
+    if element.pattern is not None:
+        # In the page's own words only the names of a chart count ("แผนผัง"), not "โครงสร้าง",
+        # which is as often "โครงสร้างพื้นฐาน" (infrastructure).
+        found = _regex(element.pattern).search(reading.body)
+        if found:
+            snippet = _snippet(reading.body, found.start(), found.end())
+            return ElementCheck(True, snippet=snippet, where="body")
+    return NOT_FOUND
 
 
 # Hosts and paths of online forms and e-service systems.
 _ONLINE_HOSTS = ("docs.google.com/forms", "forms.gle", "forms.office.com", "jotform", "typeform")
-_ONLINE_PATH = re.compile(r"e-?service|eservice|online|คำร้องออนไลน์|/form", re.IGNORECASE)
-_ONLINE_WORDS = re.compile(r"ออนไลน์|online|e\s*[-–]?\s*service|กรอกแบบฟอร์ม|ยื่นคำร้อง", re.IGNORECASE)
+_ONLINE_PATH = re.compile(r"e-?service|eservice|online", re.IGNORECASE)
+_ONLINE_WORDS = re.compile(r"ออนไลน์|online|e\s*[-–]?\s*service|กรอกแบบฟอร์ม", re.IGNORECASE)
 _DOWNLOAD = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
 
 

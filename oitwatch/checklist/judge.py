@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -70,7 +71,18 @@ def _periods(years: set[int], ranges: tuple[tuple[int, int], ...] = ()) -> Perio
     return Periods(frozenset(years), ranges, frozenset())
 
 
+_PERIOD_CACHE: WeakKeyDictionary[Document, dict[bool, DocumentPeriod]] = WeakKeyDictionary()
+
+
 def document_period(document: Document, activity: bool = False) -> DocumentPeriod:
+    """``_document_period``, once per document: every item judged on it asks."""
+    known = _PERIOD_CACHE.setdefault(document, {})
+    if activity not in known:
+        known[activity] = _document_period(document, activity)
+    return known[activity]
+
+
+def _document_period(document: Document, activity: bool) -> DocumentPeriod:
     """Decide what period a document is for, before anything else (issue 9, C14-C21).
 
     Activities are dated by their own full dates. Otherwise the body's fiscal-year phrases vote;

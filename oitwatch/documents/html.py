@@ -143,7 +143,7 @@ def parse_html(html: str, url: str) -> Document:
     tree.strip_tags(_CHROME_TAGS)
     text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
     # A form in the content that is more than a site search: an online service or complaint form.
-    if any(not _is_search_form(form) for form in tree.css("form")):
+    if any(not _is_incidental_form(form) for form in tree.css("form")):
         cues.add(Cue.FORM)
     tables = _tables(tree)
     image_labels = tuple(label for label in map(_image_label, tree.css("img[src]")[:50]) if label)
@@ -196,6 +196,14 @@ def _image_label(img: LexborNode) -> str:
             break
         node = node.parent
     return " ".join(p for p in parts if p).strip()
+
+
+def _is_incidental_form(form: LexborNode) -> bool:
+    """A site search or a blog's comment box: on every page, no online service."""
+    marks = " ".join(form.attributes.get(a) or "" for a in ("id", "class", "action")).lower()
+    if "comment" in marks:
+        return True
+    return _is_search_form(form)
 
 
 def _is_search_form(form: LexborNode) -> bool:

@@ -1147,6 +1147,22 @@ CLASS_CASES: list[Case] = [
         ["do_dont"],
         klass="E26",
     ),
+    Case(
+        "O10",
+        "downloads on a blog post with a comment box",
+        "html",
+        page(
+            "E-Service",
+            "<p><a href='/wp-content/uploads/2568/01/kamrong.docx'>แบบฟอร์มคำร้อง</a>"
+            " พิมพ์แล้วนำมายื่นที่สำนักงาน</p>"
+            "<form id='commentform' action='/wp-comments-post.php'><textarea name='comment'>"
+            "</textarea><input name='author'><input name='email'></form>"
+            "<form role='search' action='/'><input name='s' placeholder='ค้นหา'></form>",
+        ),
+        "partial",
+        ["online_service"],
+        klass="B9",
+    ),
 ]
 
 CASES.extend(CLASS_CASES)
