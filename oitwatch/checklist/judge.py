@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from weakref import WeakKeyDictionary
 from dataclasses import dataclass, field
 from enum import StrEnum
+from weakref import WeakKeyDictionary
 
 from oitwatch.checklist.checks import CHECKS, Reading, read
 from oitwatch.checklist.findings import ElementFinding, Status
