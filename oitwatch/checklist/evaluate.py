@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from oitwatch.checklist.findings import EvidenceSource, ItemResult, Status
 from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import (
-    THIN_PAGE_CHARS,
+    DOCUMENT_EXTENSIONS,
     CandidateIndex,
     Declared,
     DeclaredLink,
@@ -57,9 +58,35 @@ _MAP_HOSTS = (
 )
 
 
+# A page with fewer words than this around its links is a wrapper: the evidence is what it links.
+WRAPPER_CHARS = 150
+# Widgets a page embeds for visitors (a Facebook page box, a video) are part of that page too.
+_WIDGETS = ("facebook.com/plugins", "youtube.com/embed", "youtube-nocookie.com/embed")
+# Where a file kept elsewhere lives: a page of words that links there has parked its evidence.
+_FILE_PLACES = (
+    "drive.google.com/file",
+    "drive.google.com/open",
+    "drive.google.com/drive",
+    "docs.google.com/document",
+    "docs.google.com/spreadsheets",
+    "docs.google.com/presentation",
+    "onedrive.live.com",
+    "1drv.ms",
+    "dropbox.com",
+    "anyflip.com",
+    "fliphtml5.com",
+)
+
+
 def _is_map(url: str) -> bool:
     lowered = url.lower()
-    return any(host in lowered for host in _MAP_HOSTS)
+    return any(host in lowered for host in (*_MAP_HOSTS, *_WIDGETS))
+
+
+def _is_parked_file(url: str) -> bool:
+    lowered = url.lower()
+    path = urlsplit(lowered).path
+    return any(p in lowered for p in _FILE_PLACES) or path.endswith(DOCUMENT_EXTENSIONS)
 
 
 _RANK = {
@@ -194,7 +221,11 @@ class ItemEvaluator:
         elsewhere = [
             u for u in off_site_evidence(item, resource, self.view.on_site) if not _is_map(u)
         ]
-        thin = resource.document is None or len(resource.document.text) < THIN_PAGE_CHARS
+        thin = resource.document is None or len(resource.document.text) < WRAPPER_CHARS
+        if not thin:
+            # A page of its own words is the evidence; a link to the agency's Facebook page does
+            # not move it elsewhere. Only a file parked on another host does.
+            elsewhere = [u for u in elsewhere if _is_parked_file(u)]
         if elsewhere and len(documents) <= 1 and (assessed.status is Status.PARTIAL or thin):
             # The page only points to a file kept elsewhere (Google Drive, Facebook...).
             target = await self.view.fetch(elsewhere[0])

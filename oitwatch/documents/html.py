@@ -24,8 +24,9 @@ _NAME = re.compile(
 )
 _POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|หัวหน้า|เลขานุการ|ประธาน|สมาชิก|ผอ\.|ผู้บริหาร")
 _CONTACT = re.compile(r"0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}|[\w.+-]+@[\w-]+\.[\w.]+|โทร")
-# An EIT survey QR code says so in its alt text, file name, caption or the words beside it.
-_QR_HINTS = ("qr", "คิวอาร์", "eit", "แบบวัดการรับรู้", "สแกน", "scan")
+# An EIT survey QR code says so in its alt text, file name, caption or the words beside it
+# ("eit" as a word: not inside "height" or "weight").
+_QR_HINT = re.compile(r"(?<![a-z])(?:qr|eit)(?![a-z])|คิวอาร์|แบบวัดการรับรู้|สแกน")
 _PAGE_SECTIONS = frozenset({"body", "main", "article", "section", "html"})
 _SEARCH_FORM = re.compile(r"search|ค้นหา|keyword|^q$|^s$", re.IGNORECASE)
 # Mount points of single-page applications, empty until their scripts run.
@@ -120,7 +121,7 @@ def parse_html(html: str, url: str) -> Document:
             label = _image_label(img).lower()
             if "แผนที่" in label or "map" in label:
                 cues.add(Cue.MAP)
-            if any(hint in label for hint in _QR_HINTS):
+            if _QR_HINT.search(label):
                 cues.add(Cue.QR)
     if tree.css_first("table td"):
         cues.add(Cue.TABLE)

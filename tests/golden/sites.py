@@ -173,6 +173,25 @@ SITE_CASES: list[SiteCase] = [
         f"{MAIN}/contact.html",
         declared=[f"{MAIN}/contact.html"],
     ),
+    SiteCase(
+        "O3",
+        "contact page with the agency's Facebook, no fax",
+        "B11",
+        {
+            f"{MAIN}/contact.html": html(
+                "ติดต่อเรา",
+                "<p>ที่อยู่ 99 หมู่ที่ 1 ตำบลตัวอย่าง อำเภอเมือง จังหวัดกระบี่ รหัสไปรษณีย์ 81000</p>"
+                "<p>โทรศัพท์ 075-123-456 อีเมล saraban@tambon.go.th เวลาทำการ จันทร์-ศุกร์"
+                " 08.30-16.30 น. ติดต่อสอบถามผ่าน Line OA @tambon หรือกระดานสนทนาของเว็บไซต์</p>"
+                "<iframe src='https://www.google.com/maps/embed?pb=1'></iframe>"
+                "<iframe src='https://www.facebook.com/plugins/page.php?href=tambon'></iframe>"
+                "<a href='https://www.facebook.com/tambon'>ติดต่อเราทาง Facebook</a>",
+            )
+        },
+        "partial",
+        f"{MAIN}/contact.html",
+        declared=[f"{MAIN}/contact.html"],
+    ),
     # A5: a corruption form hosted elsewhere, linked from the main site
     SiteCase(
         "O18",
