@@ -311,7 +311,7 @@ def steps(reading: Reading, element: Element) -> ElementCheck:
         named = header and any(k in _match_form(c, document.ocr) for c in header for k in keys)
         if named and header and len(table) - table.index(header) - 1 >= 2:
             return ElementCheck(True, snippet=f"[ตาราง] {' | '.join(header)}", where="table")
-    text = normalise(document.text)
+    text = reading.full
     for keyword in keys:
         for match in _loose(keyword).finditer(text):
             found = _enumerated_after(text, match.start())

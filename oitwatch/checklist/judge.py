@@ -164,17 +164,6 @@ def judge_period(item: Item, periods: Periods, fiscal_year: int) -> PeriodVerdic
     return PeriodVerdict.WRONG if periods.any else PeriodVerdict.UNSTATED
 
 
-def merged_periods(documents: Sequence[Document]) -> Periods:
-    years: set[int] = set()
-    ranges: set[tuple[int, int]] = set()
-    fiscal: set[int] = set()
-    for document in documents:
-        years |= document.periods.years
-        ranges.update(document.periods.ranges)
-        fiscal |= document.periods.fiscal_years
-    return Periods(frozenset(years), tuple(sorted(ranges)), frozenset(fiscal))
-
-
 _REQUIRED_MONTHS = {Coverage.FIRST_HALF: FIRST_HALF, Coverage.WHOLE_YEAR: WHOLE_YEAR}
 _VERDICT_RANK = {PeriodVerdict.OK: 0, PeriodVerdict.WRONG: 1, PeriodVerdict.UNSTATED: 2}
 
