@@ -232,9 +232,15 @@ def _period_of(
     if best is None:
         return PeriodVerdict.UNSTATED, [], set(), ""
     verdict, document, period = best
-    years = set(period.periods.years) | {y for lo, hi in period.periods.ranges for y in (lo, hi)}
+    ranges = period.periods.ranges
+    years = set(period.periods.years)
+    if item.period.kind is PeriodKind.COVERING or not years:
+        years |= {y for lo, hi in ranges for y in (lo, hi)}
     ok_documents = [d for d, p in considered if _verdict(item, p, fiscal_year) is PeriodVerdict.OK]
-    shown = ", ".join(map(str, sorted(years))) or "-"
+    shown = ", ".join(
+        [*map(str, sorted(period.periods.years)), *(f"{lo}-{hi}" for lo, hi in ranges)]
+    )
+    shown = shown or "-"
     read = f"{shown} ({period.source or 'no year found'}: {document.url})"
     return verdict, ok_documents, years, read
 
