@@ -24,6 +24,7 @@ from oitwatch.text.periods import (
     find_periods,
     fiscal_phrase_years,
     fiscal_year_of,
+    month_years,
 )
 from oitwatch.text.thai import compact_label, normalise
 
@@ -105,6 +106,11 @@ def _document_period(document: Document, activity: bool) -> DocumentPeriod:
     if head and len(head) >= 4:
         body = body.replace(head, " ", 1)
     votes = Counter(fiscal_phrase_years(body))
+    source = "body: fiscal-year phrase"
+    if not votes:
+        # No fiscal-year phrase in the body: the months its tables report on say the year.
+        votes = Counter(fiscal_year_of(y, m) for y, m in month_years(body))
+        source = "body: months reported"
     head_periods = find_periods(head)
     if votes:
         agreed = set(votes) & set(head_periods.years)
@@ -116,7 +122,7 @@ def _document_period(document: Document, activity: bool) -> DocumentPeriod:
         top = max(votes.values())
         body_years = {y for y, n in votes.items() if n == top}
         body_ranges = find_periods(body).ranges
-        return DocumentPeriod(_periods(body_years, body_ranges), "body: fiscal-year phrase")
+        return DocumentPeriod(_periods(body_years, body_ranges), source)
     if head_periods.any:
         return DocumentPeriod(head_periods, "title")
     body_periods = find_periods(body)

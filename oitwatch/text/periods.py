@@ -144,6 +144,17 @@ def activity_dates(text: str) -> list[tuple[int, int]]:
     return [(y, mo) for y, mo in dates if MIN_YEAR <= y <= MAX_YEAR]
 
 
+_MONTH_YEAR = re.compile(rf"({_MONTH})\s*(?:พ\.ศ\.\s*)?(25[4-9]\d|\d\d)(?!\d)")
+
+
+def month_years(text: str) -> list[tuple[int, int]]:
+    """Months named with their year ("ต.ค. 67", "มีนาคม 2568"), as (BE year, calendar month):
+    the months a table of figures reports on."""
+    text = mask_citations(normalise(text))
+    found = [(_be(m.group(2)), _MONTH_NUMBERS[m.group(1)]) for m in _MONTH_YEAR.finditer(text)]
+    return [(y, mo) for y, mo in found if MIN_YEAR <= y <= MAX_YEAR]
+
+
 def fiscal_year_of(year: int, month: int) -> int:
     """The Thai fiscal year a calendar month of a BE year falls in (October starts the next)."""
     return year + 1 if month >= 10 else year
