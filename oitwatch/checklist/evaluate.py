@@ -277,6 +277,16 @@ class ItemEvaluator:
             # Only evidence elsewhere: an off-site link that fails is broken too (issue 9, D23).
             outside = [await self.view.fetch(u) for u in off_site]
             failed = [r for r in outside if _broken(r)]
+        readable = [r for r in resources if r.document is not None]
+        if failed and readable:
+            # Some declared links work: they pass on their own, or the broken one may have held
+            # what they lack and the item is broken.
+            best = await self._best_of(
+                item, [(r, sources.get(r.url, EvidenceSource(r.url, "ita_row"))) for r in readable]
+            )
+            if best is not None and best.status is Status.PASS:
+                best.notes.append(f"declared link does not open: {failed[0].url}")
+                return best
         if failed:
             alternative = await self._alternative(item, exclude=set(urls))
             result = ItemResult(
@@ -286,7 +296,6 @@ class ItemEvaluator:
             return _finish(
                 item, result, self.fiscal_year, failure=_failure(failed[0]), alternative=alternative
             )
-        readable = [r for r in resources if r.document is not None]
         if readable:
             best = await self._best_of(
                 item, [(r, sources.get(r.url, EvidenceSource(r.url, "ita_row"))) for r in readable]

@@ -82,6 +82,36 @@ SITE_CASES: list[SiteCase] = [
         f"{MAIN}/ita/o6.pdf",
         declared=[f"{MAIN}/ita/o6.pdf"],
     ),
+    SiteCase(
+        "O6",
+        "one of two declared files gone, the other lacks budgets",
+        "A2",
+        {
+            f"{MAIN}/ita/o6-a.pdf": GONE,
+            f"{MAIN}/ita/o6-b.pdf": pdf_file(
+                [
+                    "แผนการดำเนินงาน ประจำปีงบประมาณ พ.ศ. 2568",
+                    "1. โครงการก่อสร้างถนน ระยะเวลา ไตรมาส 1",
+                    "2. โครงการซ่อมแซมประปา ระยะเวลา ไตรมาส 2",
+                ]
+            ),
+            f"{MAIN}/plan2568.pdf": pdf_file(_PLAN),
+        },
+        "broken",
+        f"{MAIN}/ita/o6-a.pdf",
+        declared=[f"{MAIN}/ita/o6-a.pdf", f"{MAIN}/ita/o6-b.pdf"],
+        anchors={f"{MAIN}/plan2568.pdf": "แผนการดำเนินงานประจำปี 2568"},
+        fix_names=f"{MAIN}/plan2568.pdf",
+    ),
+    SiteCase(
+        "O6",
+        "one of two declared files gone, the other complete",
+        "A2",
+        {f"{MAIN}/ita/o6-a.pdf": GONE, f"{MAIN}/ita/o6-b.pdf": pdf_file(_PLAN)},
+        "pass",
+        f"{MAIN}/ita/o6-b.pdf",
+        declared=[f"{MAIN}/ita/o6-a.pdf", f"{MAIN}/ita/o6-b.pdf"],
+    ),
     # D23: evidence only on a Drive-like host; an off-site link that fails is broken
     SiteCase(
         "O13",
