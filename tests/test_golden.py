@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,36 @@ def test_every_class_has_a_compliant_and_a_deficient_case() -> None:
         by_class.setdefault(site.klass, set()).add(site.status)
     for klass, statuses in by_class.items():
         assert "pass" in statuses and statuses - {"pass"}, klass
+
+
+def test_the_reasoning_is_stored_and_shown(tmp_path: Path) -> None:
+    """A webmaster who disagrees sees why: the reasoning lands in the database (SQLite, migrated)
+    and on the web report, with element names in Thai, never their ids."""
+    from oitwatch.storage import open_database
+    from oitwatch.web.views import report_json, report_view
+
+    case = next(c for c in SITE_CASES if c.klass == "A2" and c.status == "pass")
+    result = _evaluate(case)
+    db = open_database(f"sqlite:///{tmp_path / 'r.db'}")
+    site = db.site(MAIN + "/")
+    run_id = db.start_run(site.id, CHECKLIST.id, CHECKLIST.fiscal_year)
+    db.finish_run(
+        run_id,
+        site_status="ok",
+        pages_fetched=1,
+        results=[result],
+        oit_estimate=None,  # type: ignore[list-item]
+    )
+    view = report_view(db, site.id, "th")
+    assert view is not None
+    stored = report_json(view)["items"][0]["evidence"]
+    assert stored["sources"][0] == {
+        "url": case.url,
+        "source": "ita_row",
+        "row_label": "O6",
+        "page": MAIN + "/ita",
+    }
+    assert stored["period"].startswith("2568 (")
+    budget = next(e for e in stored["elements"] if e["id"] == "budget")
+    assert budget["found"] and "450,000" in budget["snippet"]
+    assert budget["name"] == CHECKLIST.item("O6").elements[1].th

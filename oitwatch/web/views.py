@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,8 @@ class ItemView:
     since: str  # when the status last changed
     ocr: bool
     screenshot: str | None
+    # Why the verdict: sources judged, period read, element snippets (ItemResult.evidence()).
+    reasoning: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,20 @@ def _element_names(fiscal_year: int) -> dict[tuple[str, str], tuple[str, str]]:
     except ChecklistError:
         return {}
     return {(i.id, e.id): (e.th, e.en) for i in checklist.items for e in i.elements}
+
+
+def _named(
+    reasoning: dict[str, Any],
+    item_id: str,
+    names: dict[tuple[str, str], tuple[str, str]],
+    english: bool,
+) -> dict[str, Any]:
+    """The reasoning with each element's name in the reader's language, not its id."""
+    elements = [
+        {**e, "name": names.get((item_id, e["id"]), (e["id"], e["id"]))[1 if english else 0]}
+        for e in reasoning.get("elements", [])
+    ]
+    return {**reasoning, "elements": elements}
 
 
 def report_view(db: Database, site_id: int, lang: str) -> ReportView | None:
@@ -89,6 +105,7 @@ def report_view(db: Database, site_id: int, lang: str) -> ReportView | None:
                 since=since.get(row.item_id, ""),
                 ocr=row.ocr,
                 screenshot=row.screenshot,
+                reasoning=_named(dict(row.reasoning or {}), row.item_id, names, english),
             )
         )
     return ReportView(site, run, items, run.oit_estimate, lang)
@@ -114,6 +131,7 @@ def report_json(view: ReportView) -> dict[str, Any]:
                 "fix": i.fix,
                 "since": i.since,
                 "ocr": i.ocr,
+                "evidence": i.reasoning,
             }
             for i in view.items
         ],
