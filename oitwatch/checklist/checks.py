@@ -325,6 +325,33 @@ _ENTRY_LABEL = re.compile(r"\s*[:：]\s*[^\s:][^\n:]{5,}")
 _ENTRY_FIGURE = re.compile(r"[^\n]{2,120}?(?:\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+\s*บาท)")
 
 
+# Words that open another label: "เหตุการณ์ความเสี่ยง ระดับความเสี่ยง มาตรการ" is a row of
+# headings with nothing under them, not an event.
+_LABEL_WORDS = re.compile(
+    r"\s*(?:ระดับ|มาตรการ|ผลการ|หมายเหตุ|ลำดับ|ปัญหา|ข้อเสนอแนะ|งบประมาณ|ระยะเวลา|ผู้รับผิดชอบ|โอกาส|ผลกระทบ)"
+)
+_NAMED = re.compile(r"\s*[:：]?\s*([ก-๙A-Za-z][^\n:]{7,})")
+
+
+def _label_end(text: str, match: re.Match[str], keys: tuple[str, ...]) -> int:
+    """Where the longest of the element's labels starting at a match ends: after "เหตุการณ์"
+    in "เหตุการณ์ความเสี่ยง" comes the rest of the label, not the event it names."""
+    ends = [m.end() for k in keys if (m := _loose(k).match(text, match.start())) is not None]
+    return max(ends, default=match.end())
+
+
+def _names_something(text: str, end: int) -> bool:
+    """After a label (param = "labelled"), the thing it names: eight characters or more of
+    words that do not open another label."""
+    if _LABEL_WORDS.match(text, end):
+        return False
+    named = _NAMED.match(text, end)
+    if named is None:
+        return False
+    head = _LABEL_WORDS.split(named.group(1), maxsplit=1)[0]
+    return len(re.sub(r"[^ก-๙A-Za-z]", "", head)) >= 8
+
+
 @register("listed")
 def listed(reading: Reading, element: Element) -> ElementCheck:
     """Things listed, not named once in a foreword: a column headed by the keyword with rows
@@ -349,6 +376,10 @@ def listed(reading: Reading, element: Element) -> ElementCheck:
                 True, snippet=_snippet(text, first.start(), second.end())[:160], where="body"
             )
         labelled = next((m for m in matches if _ENTRY_LABEL.match(text, m.end())), None)
+        if labelled is None and element.param == "labelled":
+            labelled = next(
+                (m for m in matches if _names_something(text, _label_end(text, m, keys))), None
+            )
         if labelled is not None:
             # "เหตุการณ์ความเสี่ยง: การเรียกรับเงิน...": the label with the thing it names.
             end = _ENTRY_LABEL.match(text, labelled.end())
@@ -430,11 +461,12 @@ def online_service(reading: Reading, element: Element) -> ElementCheck:
     document = reading.document
     if Cue.FORM in document.cues:
         return ElementCheck(True, snippet="[แบบฟอร์มออนไลน์บนหน้าเว็บ]", where="form")
-    if _online_target(document.url) and document.kind is DocumentKind.HTML:
+    if any(h in document.url.lower() for h in _ONLINE_HOSTS):
+        # Being an online form host's page (a form hosted elsewhere and linked from the site).
         return ElementCheck(True, snippet=document.url, where="link")
     content = document.content_urls
     for link in document.links:
-        if content is not None and link.url not in content:
+        if (content is not None and link.url not in content) or link.url == document.url:
             continue
         download = urlsplit(link.url).path.lower().endswith(_DOWNLOAD)
         if _online_target(link.url) or (_ONLINE_WORDS.search(link.text) and not download):

@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from oitwatch.checklist.findings import EvidenceSource, ItemResult, Status
+from oitwatch.checklist.checks import read
+from oitwatch.checklist.findings import ElementFinding, EvidenceSource, ItemResult, Status
 from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import (
     DOCUMENT_EXTENSIONS,
@@ -76,6 +77,22 @@ _FILE_PLACES = (
     "anyflip.com",
     "fliphtml5.com",
 )
+
+
+EMPTY_BODY_CHARS = 60
+
+
+def _empty(item: Item, documents: list[Document], elements: list[ElementFinding]) -> bool:
+    if any(e.found for e in elements if e.id not in _PERIOD_ELEMENTS):
+        return False
+    return sum(len(read(d, item).body.strip()) for d in documents) < EMPTY_BODY_CHARS
+
+
+def _is_evidence_file(resource: Resource) -> bool:
+    """A locked or broken file is evidence that cannot be read; a picture with no words in it
+    (a logo, a banner the page links) is just a picture."""
+    path = urlsplit(resource.url.lower()).path
+    return resource.unreadable in ("password", "corrupt") or path.endswith(DOCUMENT_EXTENSIONS)
 
 
 def _is_map(url: str) -> bool:
@@ -174,7 +191,7 @@ class ItemEvaluator:
                 readable.append(linked)
             elif _broken(linked):
                 failed.append(linked)
-            elif _unreadable_reason(linked) is not None:
+            elif _unreadable_reason(linked) is not None and _is_evidence_file(linked):
                 unreadable.append(linked)
         return readable, failed, unreadable
 
@@ -217,7 +234,7 @@ class ItemEvaluator:
             result.url = unreadable[0].url
             return result, {"unreadable": _unreadable_reason(unreadable[0])}
         if item.hosting is Hosting.LINKED_ELSEWHERE:
-            return result, {}
+            return self._nothing_there(item, documents, result), {}
         elsewhere = [
             u for u in off_site_evidence(item, resource, self.view.on_site) if not _is_map(u)
         ]
@@ -239,7 +256,16 @@ class ItemEvaluator:
                 result.status = Status.BROKEN
                 return result, {"failure": _failure(target)}
             result.status = Status.OFF_SITE
-        return result, {}
+            return result, {}
+        return self._nothing_there(item, documents, result), {}
+
+    @staticmethod
+    def _nothing_there(item: Item, documents: list[Document], result: ItemResult) -> ItemResult:
+        """A page that names the item and holds nothing (an empty category, "no data yet") is
+        no evidence: the item is missing, not partial (issue 9, A3)."""
+        if _empty(item, documents, result.elements):
+            result.status, result.url = Status.MISSING, None
+        return result
 
     async def _judge_external(
         self, item: Item, url: str, source: EvidenceSource

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.fixtures.documents import pdf
+from tests.fixtures.documents import docx, pdf
 from tests.golden.cases import page
 
 MAIN = "http://site.test"
@@ -41,6 +41,11 @@ def pdf_file(lines: list[str], password: str | None = None) -> Served:
 
 
 GONE = Served(b"not found", "text/html", 404)
+# A tiny blank PNG: a picture with no words in it.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 _PLAN = [
     "แผนการดำเนินงาน ประจำปีงบประมาณ พ.ศ. 2568",
@@ -252,5 +257,72 @@ SITE_CASES: list[SiteCase] = [
         "partial",
         f"{MAIN}/complaints.html",
         declared=[f"{MAIN}/complaints.html"],
+    ),
+    # B9: the page's own address says e-service; what it offers is a form to download
+    SiteCase(
+        "O10",
+        "e-service page offering downloads",
+        "B9",
+        {
+            f"{MAIN}/page/eservice": html(
+                "E-Service",
+                "<p>ดาวน์โหลดแบบฟอร์มคำร้อง กรอกข้อมูลแล้วพิมพ์ออกมา นำมายื่นที่ที่ทำการ</p>"
+                "<a href='/storage/forms/request.docx'>แบบคำร้องทั่วไป (Word)</a>",
+            ),
+            f"{MAIN}/storage/forms/request.docx": Served(
+                docx(["แบบคำร้องทั่วไป", "ชื่อผู้ยื่นคำร้อง ........ ที่อยู่ ........"]),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+        },
+        "partial",
+        f"{MAIN}/page/eservice",
+        declared=[f"{MAIN}/page/eservice"],
+    ),
+    # A3: a page that names the item and holds nothing is no evidence
+    SiteCase(
+        "O23",
+        "empty category page",
+        "A3",
+        {
+            f"{MAIN}/categories/menu/31": html(
+                "การประเมินความเสี่ยงการทุจริต", "<div class='alert'>ยังไม่มีข้อมูลในหมวดหมู่นี้</div>"
+            )
+        },
+        "missing",
+        None,
+        declared=[f"{MAIN}/categories/menu/31"],
+    ),
+    SiteCase(
+        "O23",
+        "category page with the assessment",
+        "A3",
+        {
+            f"{MAIN}/categories/menu/31": html(
+                "การประเมินความเสี่ยงการทุจริต",
+                "<p>ประจำปีงบประมาณ พ.ศ. 2568</p><table><tr><th>เหตุการณ์ความเสี่ยง</th>"
+                "<th>ระดับความเสี่ยง</th><th>มาตรการ</th></tr><tr><td>เรียกรับสินบนในการออกใบอนุญาต</td>"
+                "<td>สูง</td><td>เผยแพร่ขั้นตอนและค่าธรรมเนียม</td></tr></table>",
+            )
+        },
+        "pass",
+        f"{MAIN}/categories/menu/31",
+        declared=[f"{MAIN}/categories/menu/31"],
+    ),
+    # D22/D23: a banner with no words on a wrapper page is no unreadable evidence
+    SiteCase(
+        "O26",
+        "wrapper page with a banner, report on Drive",
+        "D23",
+        {
+            f"{MAIN}/anti26.php": html(
+                "รายงานผลการดำเนินการป้องกันการทุจริต",
+                "<img src='/images/banner.png'><a href='https://drive.google.com/file/d/r26/view'>คลิกที่นี่</a>",
+            ),
+            f"{MAIN}/images/banner.png": Served(_PNG, "image/png"),
+            "https://drive.google.com/file/d/r26/view": html("Google Drive", "<p>file</p>"),
+        },
+        "off_site",
+        "https://drive.google.com/file/d/r26/view",
+        declared=[f"{MAIN}/anti26.php"],
     ),
 ]
