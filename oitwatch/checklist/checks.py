@@ -446,6 +446,10 @@ _ONLINE_WORDS = re.compile(r"ออนไลน์|online|e\s*[-–]?\s*service|
 _DOWNLOAD = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
 
 
+def _download(url: str) -> bool:
+    return urlsplit(url.lower()).path.endswith(_DOWNLOAD)
+
+
 def _online_target(url: str) -> bool:
     lowered = url.lower()
     path = urlsplit(lowered).path
@@ -464,15 +468,22 @@ def online_service(reading: Reading, element: Element) -> ElementCheck:
     if any(h in document.url.lower() for h in _ONLINE_HOSTS):
         # Being an online form host's page (a form hosted elsewhere and linked from the site).
         return ElementCheck(True, snippet=document.url, where="link")
+    here = urlsplit(document.url).hostname
     content = document.content_urls
     for link in document.links:
         if (content is not None and link.url not in content) or link.url == document.url:
             continue
-        download = urlsplit(link.url).path.lower().endswith(_DOWNLOAD)
-        if _online_target(link.url) or (_ONLINE_WORDS.search(link.text) and not download):
+        if any(h in link.url.lower() for h in _ONLINE_HOSTS):
             return ElementCheck(True, snippet=f"{link.text} → {link.url}"[:120], where="link")
-    for url in re.findall(r"https?://\S+", reading.full):
-        if _online_target(url):
+        # A system elsewhere (a province's e-service, a forms host) linked from the page. A
+        # link within the site named "E-Service" is most often the menu's page about it.
+        if urlsplit(link.url).hostname != here and (
+            _online_target(link.url)
+            or (_ONLINE_WORDS.search(link.text) and not _download(link.url))
+        ):
+            return ElementCheck(True, snippet=f"{link.text} → {link.url}"[:120], where="link")
+    for url in re.findall(r"https?://[^\s<>\"']+", reading.full):
+        if urlsplit(url).hostname != here and _online_target(url):
             return ElementCheck(True, snippet=url[:120], where="body")
     return NOT_FOUND
 

@@ -1217,6 +1217,31 @@ CLASS_CASES: list[Case] = [
         "pass",
         klass="C18",
     ),
+    Case(
+        "O10",
+        "menu-style link to the site's own e-service page",
+        "html",
+        page(
+            "o10 E-Service",
+            "<p>รายละเอียดตามลิงก์</p><a href='/Pages/content/eservice'>E-Service</a>"
+            "<a href='/files/forms/request-general.pdf'>แบบคำร้องทั่วไป</a>",
+        ),
+        "partial",
+        ["online_service"],
+        klass="B9",
+    ),
+    Case(
+        "O10",
+        "link to a provincial e-service system",
+        "html",
+        page(
+            "E-Service",
+            "<p>ยื่นคำร้องขอรับบริการผ่านระบบของจังหวัด</p>"
+            "<a href='https://eservice.province.go.th/request/new'>ยื่นคำร้องออนไลน์</a>",
+        ),
+        "pass",
+        klass="B9",
+    ),
 ]
 
 CASES.extend(CLASS_CASES)
