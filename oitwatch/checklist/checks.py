@@ -155,7 +155,10 @@ def _search(
         snippet = _snippet(text, *span) if span else keyword
         return ElementCheck(True, snippet=snippet, where=where)
     if element.pattern is not None:
-        found = _regex(element.pattern).search(text)
+        # OCR drops and misplaces tone marks: the pattern is matched without them there too.
+        pattern = without_tone_marks(element.pattern) if ocr else element.pattern
+        text = without_tone_marks(text) if ocr else text
+        found = _regex(pattern).search(text)
         if found:
             return ElementCheck(
                 True, snippet=_snippet(text, found.start(), found.end()), where=where
