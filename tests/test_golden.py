@@ -111,8 +111,12 @@ def test_golden_site(case: SiteCase) -> None:
     if case.fix_names:
         assert case.fix_names in result.fix_en  # type: ignore[attr-defined]
     evidence = result.evidence()  # type: ignore[attr-defined]
-    assert evidence["sources"][0]["source"] == "ita_row"
-    assert evidence["sources"][0]["page"] == MAIN + "/ita"
+    if case.declared:
+        assert evidence["sources"][0]["source"] == "ita_row"
+        assert evidence["sources"][0]["page"] == MAIN + "/ita"
+    else:
+        assert evidence["sources"][0]["source"] == "discovered"
+        assert "names the item" in evidence["sources"][0]["why"]
 
 
 def test_declared_links_are_capped_and_the_report_says_so() -> None:

@@ -325,4 +325,20 @@ SITE_CASES: list[SiteCase] = [
         "https://drive.google.com/file/d/r26/view",
         declared=[f"{MAIN}/anti26.php"],
     ),
+    SiteCase(
+        "O18",
+        "general complaints page found from the menu",
+        "A5",
+        {
+            f"{MAIN}/complaints.html": html(
+                "ร้องเรียน/ร้องทุกข์",
+                "<p>แจ้งเรื่องร้องทุกข์ ไฟฟ้าสาธารณะดับ ถนนชำรุด ขยะตกค้าง</p>"
+                "<form action='/complaint_save.php' method='post'><input name='name'>"
+                "<textarea name='detail'></textarea></form>",
+            )
+        },
+        "partial",
+        f"{MAIN}/complaints.html",
+        anchors={f"{MAIN}/complaints.html": "ร้องเรียน/ร้องทุกข์"},
+    ),
 ]
