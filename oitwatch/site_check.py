@@ -317,7 +317,9 @@ async def check_site(
             progress.phase = "judge"
             declared = declared_override
             if declared is None:
-                declared = declared_from_ita_pages(crawl.resources.values(), checklist)
+                declared = declared_from_ita_pages(
+                    crawl.resources.values(), checklist, crawl.anchors
+                )
                 if declared:
                     notes.append(
                         f"judged {len(declared)} items from the links on the site's ITA page"

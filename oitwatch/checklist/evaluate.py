@@ -15,6 +15,7 @@ from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import (
     CandidateIndex,
     Declared,
+    companions,
     linked_documents,
     off_site_evidence,
 )
@@ -94,10 +95,12 @@ class ItemEvaluator:
     def __init__(self, view: SiteView) -> None:
         self.view = view
         self.fiscal_year = view.checklist.fiscal_year
+        self._together: dict[str, tuple[str, ...]] = {}  # files of one detail page (locate.py)
 
     async def evaluate(self, item: Item) -> ItemResult:
         declared = self.view.declared.get(item.id)
         if declared:
+            self._together.update(companions(declared))  # items run concurrently: by URL
             result = await self._declared(item, [d.url for d in declared])
             result.declared = True
             return result
@@ -119,6 +122,10 @@ class ItemEvaluator:
 
     async def _judge_resource(self, item: Item, resource: Resource) -> tuple[ItemResult, Context]:
         readable, failed = await self._evidence(resource)
+        for url in self._together.get(resource.url, ()):
+            other = await self.view.fetch(url)
+            if other.ok and other.document is not None and other not in readable:
+                readable.append(other)
         documents: list[Document] = [r.document for r in readable if r.document is not None]
         judgement = judge(item, documents, self.fiscal_year, self.view.site_cues)
         assessed = assess(item, judgement, self.fiscal_year)

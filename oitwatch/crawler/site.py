@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome, describe
-from oitwatch.crawler.render import Renderer, RenderUnavailable, needs_rendering
+from oitwatch.crawler.render import Renderer, RenderUnavailable, holds_content, needs_rendering
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
@@ -68,6 +68,9 @@ _SOFT_404_WORDS = tuple(
     )
 )
 _SOFT_404_MAX_CHARS = 3000
+# Files are fetched when judged; pages an ITA row links to are fetched after the crawl.
+_FILE_EXTENSIONS = frozenset([".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".ppt", ".pptx"])
+MAX_ROW_TARGETS = 200
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
 MAX_SITEMAP_URLS = 5000
 log = logging.getLogger(__name__)
@@ -133,6 +136,11 @@ class SiteCrawl:
         return (r for r in self.resources.values() if r.document is not None)
 
 
+def row_targets(document: Document) -> list[str]:
+    """Every URL the labelled rows of an ITA page declare."""
+    return list(dict.fromkeys(link.url for row in document.item_rows for link in row.links))
+
+
 def _extension(url: str) -> str:
     last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
     return last[last.rfind(".") :] if "." in last else ""
@@ -144,9 +152,12 @@ class NotFoundPrint:
 
     title: str
     length: int
+    # Taken from the rendered page: on a JavaScript-built site every route answers the same
+    # shell, so only what the browser shows tells a missing page from a real one.
+    rendered: bool = False
 
     def matches(self, document: Document) -> bool:
-        if document.title.strip() != self.title:
+        if document.rendered != self.rendered or document.title.strip() != self.title:
             return False
         return abs(len(document.text) - self.length) <= max(50, self.length // 10)
 
@@ -270,6 +281,10 @@ class SiteCrawler:
             anchors.setdefault(link.url, {}).setdefault(link.text, source)
             if link.url not in self._queued:
                 self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
+        for url in row_targets(document):
+            # What an ITA page declares (and the detail pages holding its files) comes first,
+            # also when the row prints its URL as text rather than as a link.
+            self._enqueue(url, resource.depth + 1, 0)
         for frame in document.frames:
             anchors.setdefault(frame, {}).setdefault(document.title, source)
             self._enqueue(frame, resource.depth + 1, 0)
@@ -286,8 +301,15 @@ class SiteCrawler:
         self._in_flight[url] = future
         try:
             result = await self.fetcher.fetch(url)
-            resource = to_resource(result, depth, self._not_found)
+            # Soft-404 is decided on what a reader sees: after rendering a script shell.
+            resource = to_resource(result, depth, None)
             await self._render_if_needed(resource)
+            if (
+                resource.ok
+                and resource.document is not None
+                and looks_soft_404(resource.document, self._not_found)
+            ):
+                resource.outcome = Outcome.SOFT_404
             self._record(resource)
             future.set_result(resource)
             return resource
@@ -306,20 +328,31 @@ class SiteCrawler:
         self.result.stats.needed_rendering += shell
         if self.render_mode == "never":
             return
-        if not (self.render_mode == "always" or self.js_site or shell) or self.renderer is None:
+        # A site known to build pages with scripts: still, a page whose static HTML already
+        # holds its rows, files or text is read as it is (class 7 of issue 15).
+        scripted = self.js_site and not holds_content(document)
+        if not (self.render_mode == "always" or scripted or shell):
             return
-        try:
-            rendered = await self.renderer.render(resource.final_url, self.result.is_main_site)
-        except RenderUnavailable:
-            return
+        rendered = await self._rendered(resource.final_url)
         if rendered is None:
             return
-        document = parse_html(rendered.html, rendered.final_url)
-        document.rendered = True
-        resource.document = document
+        resource.document = rendered
         self.result.stats.rendered += 1
         if shell:
             self.js_site = True  # render this site's pages from now on, and next time
+
+    async def _rendered(self, url: str) -> Document | None:
+        if self.renderer is None:
+            return None
+        try:
+            rendered = await self.renderer.render(url, self.result.is_main_site)
+        except RenderUnavailable:
+            return None
+        if rendered is None:
+            return None
+        document = parse_html(rendered.html, rendered.final_url)
+        document.rendered = True
+        return document
 
     async def _learn_soft_404(self, origin: str) -> None:
         """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""
@@ -327,9 +360,17 @@ class SiteCrawler:
         if not probe.ok or probe.status != 200:
             return
         resource = to_resource(probe, 0, None)
-        if resource.document is not None and resource.document.title.strip():
+        document = resource.document
+        if document is not None and (
+            needs_rendering(document) or (self.js_site and not holds_content(document))
+        ):
+            # A script shell answers every route alike: a print of it would match every page.
+            # Print what the browser shows for a missing page instead, or nothing.
+            never = self.render_mode == "never"
+            document = None if never else await self._rendered(probe.final_url or probe.url)
+        if document is not None and document.title.strip():
             self._not_found = NotFoundPrint(
-                resource.document.title.strip(), len(resource.document.text)
+                document.title.strip(), len(document.text), document.rendered
             )
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
@@ -364,7 +405,34 @@ class SiteCrawler:
             if normal is not None:
                 self._enqueue(normal, 1, 1)
         await self._run_workers()
+        await self._fetch_row_targets()
         return self.result
+
+    async def _fetch_row_targets(self) -> None:
+        """Pages the ITA rows link to that the page budget left out: which item each row
+        declares (a per-item detail page and its files) must be known before judging."""
+        wanted: list[str] = []
+        for resource in list(self.result.resources.values()):
+            if resource.document is None or not resource.document.item_rows:
+                continue
+            for url in row_targets(resource.document):
+                if (
+                    url not in self.result.resources
+                    and url not in wanted
+                    and self.result.is_main_site(url)
+                    and _extension(url) not in _SKIP_EXTENSIONS
+                    and _extension(url) not in _FILE_EXTENSIONS
+                ):
+                    wanted.append(url)
+        slots = asyncio.Semaphore(
+            max(1, min(self.settings.per_host * 2, self.settings.concurrency))
+        )
+
+        async def one(url: str) -> None:
+            async with slots:
+                self._learn_links(await self.fetch_resource(url, self.settings.max_depth))
+
+        await asyncio.gather(*(one(url) for url in wanted[:MAX_ROW_TARGETS]))
 
     async def _run_workers(self) -> None:
         budget = self.settings.max_pages
