@@ -21,6 +21,11 @@ THIN_PAGE_CHARS = 300
 DETAIL_PAGE_MAX_CHARS = 4000
 MAX_DETAIL_FILES = 5
 _YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
+# Anchor texts of a detail page's links to the evidence: "ลิงค์", "เปิด", "ดาวน์โหลด", the URL.
+_OPEN_WORDS = re.compile(
+    r"^(?:\d{1,2}\s*[.)]\s*)?(?:ลิงค์|ลิงก์|ลิ้งค์|link|เปิด(?![ก-๙])|ดาวน์โหลด|download|คลิก|click|https?://|www\.)",
+    re.IGNORECASE,
+)
 _LEADING_LABEL = re.compile(r"^\s*(?:ข้อ\s*(?:ที่)?\s*)?(?:oit|o)?\s*[-.]?\s*\d{1,2}\s*[.)]?\s*", re.I)
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
 # Hosts where agencies park files instead of their main website.
@@ -82,6 +87,7 @@ def declared_from_ita_pages(
             by_url.setdefault(resource.final_url, resource)
     declared: Declared = {}
     seen_pages: set[int] = set()
+    site_files = _site_template_files(by_url)
     for resource in list(by_url.values()):
         document = resource.document
         if document is None or not document.item_rows or id(document) in seen_pages:
@@ -91,6 +97,7 @@ def declared_from_ita_pages(
         rows = _with_link_year(document.item_rows, _anchor_year(anchors, resource))
         chosen = rows_for_year(rows, checklist.fiscal_year, document.periods.years)
         trust_numbers = _numbers_agree(chosen, checklist)
+        shared = _template_files(chosen, by_url) | site_files
         for row in chosen:
             item_id = _row_item(row, checklist, trust_numbers)
             if item_id is None:
@@ -99,7 +106,7 @@ def declared_from_ita_pages(
             known = {d.url for d in links_for_item}
             label = row.label or item_id
             for link in row.links:
-                for found in _row_evidence(link.url, label, page, by_url):
+                for found in _row_evidence(link.url, label, page, by_url, shared):
                     if found.url not in known:
                         known.add(found.url)
                         links_for_item.append(found)
@@ -171,12 +178,38 @@ def _row_item(row: ItemRow, checklist: Checklist, trust_numbers: bool) -> str | 
     return named.pop() if len(named) == 1 else None
 
 
+def _template_files(rows: list[ItemRow], by_url: Mapping[str, Resource]) -> frozenset[str]:
+    """Files that most detail pages of one ITA page link to: a widget of the template
+    ("downloads" box), not any item's evidence."""
+    pages = {id(r): r for row in rows for link in row.links if (r := by_url.get(link.url))}
+    counts: dict[str, int] = {}
+    for resource in pages.values():
+        for url in set(detail_page_files(resource, limit=None)):
+            counts[url] = counts.get(url, 0) + 1
+    return frozenset(u for u, n in counts.items() if n >= 3 and n * 2 >= len(pages))
+
+
+def _site_template_files(by_url: Mapping[str, Resource]) -> frozenset[str]:
+    """Files linked from the content of most of the site's pages (a widget of its template)."""
+    documents = _html_documents(by_url)
+    counts: dict[str, int] = {}
+    for document in documents:
+        for url in document.content_urls or ():
+            if urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS):
+                counts[url] = counts.get(url, 0) + 1
+    return frozenset(u for u, n in counts.items() if n >= CHROME_PAGES and n * 2 >= len(documents))
+
+
 def _row_evidence(
-    url: str, label: str, page: str, by_url: Mapping[str, Resource]
+    url: str,
+    label: str,
+    page: str,
+    by_url: Mapping[str, Resource],
+    shared: frozenset[str] = frozenset(),
 ) -> list[DeclaredLink]:
     """What a row's link declares: the files of a per-item detail page, or the link itself."""
     detail = by_url.get(url)
-    files = detail_page_files(detail) if detail is not None else []
+    files = detail_page_files(detail, shared) if detail is not None else []
     if files:
         assert detail is not None
         where = detail.final_url or detail.url
@@ -184,9 +217,12 @@ def _row_evidence(
     return [DeclaredLink(url, "ita_row", label, page)]
 
 
-def detail_page_files(resource: Resource) -> list[str]:
+def detail_page_files(
+    resource: Resource, shared: frozenset[str] = frozenset(), limit: int | None = MAX_DETAIL_FILES
+) -> list[str]:
     """The files a per-item detail page holds (vendor templates: 1-5 links, "ลิงค์", "เปิด"),
-    or [] when the page is evidence in its own right (an HTML page of executives, news...)."""
+    or [] when the page is evidence in its own right (an HTML page of executives, news...).
+    A link whose text says "open"/"download" or is the URL itself counts whatever it targets."""
     document = resource.document
     if (
         document is None
@@ -201,21 +237,22 @@ def detail_page_files(resource: Resource) -> list[str]:
     for link in document.links:
         if document.content_urls is not None and link.url not in document.content_urls:
             continue  # menus and footers link to other items' pages
-        if link.url == here:
+        if link.url == here or link.url in shared:
             continue
         path = urlsplit(link.url).path.lower()
         if (
             path.endswith(DOCUMENT_EXTENSIONS)
             or is_file_host(link.url)
             or viewer_target(link.url) is not None
+            or _OPEN_WORDS.match(normalise(link.text))
         ):
             files.append(link.url)
     for frame in document.frames:
         inner = viewer_target(frame) or frame
         if urlsplit(inner).path.lower().endswith(DOCUMENT_EXTENSIONS) or is_file_host(inner):
             files.append(inner)
-    unique = list(dict.fromkeys(files))
-    return unique if 1 <= len(unique) <= MAX_DETAIL_FILES else []
+    unique = [u for u in dict.fromkeys(files) if u not in shared]
+    return unique if unique and (limit is None or len(unique) <= limit) else []
 
 
 def _best_synonym(item: Item, text: str) -> int:
@@ -226,19 +263,22 @@ def _synonyms(item: Item) -> tuple[str, ...]:
     return tuple(compact_label(s) for s in (item.heading_th, *item.synonyms))
 
 
-def _document_labels(document: Document, chrome: frozenset[str] = frozenset()) -> list[str]:
+def _document_labels(document: Document, chrome: Chrome | None = None) -> list[str]:
     """Where a document says what it is: title and headings; a file's opening lines too.
-    Headings and titles the site repeats on many pages (``chrome``: sidebar boxes, the site's
+    Titles and headings the site repeats on many pages (``chrome``: sidebar boxes, the site's
     name) say nothing about this page."""
-    heads = (document.title, *document.headings[:LABEL_HEADINGS])
-    labels = [label for label in map(compact_label, heads) if label and label not in chrome]
+    titles, headings = chrome if chrome is not None else (frozenset(), frozenset())
+    labels = [t for t in (compact_label(document.title),) if t and t not in titles]
+    labels.extend(
+        h for h in map(compact_label, document.headings[:LABEL_HEADINGS]) if h and h not in headings
+    )
     if document.kind is not DocumentKind.HTML:
         labels.append(document.compact_text[:300])
     return labels
 
 
 def _labels(
-    anchor_texts: Iterable[str], resource: Resource | None, chrome: frozenset[str] = frozenset()
+    anchor_texts: Iterable[str], resource: Resource | None, chrome: Chrome | None = None
 ) -> list[str]:
     """What says what a URL is: its anchor texts and, if fetched, its title and headings."""
     labels = [compact_label(text) for text in anchor_texts if text]
@@ -247,24 +287,29 @@ def _labels(
     return labels
 
 
-# A synonym this close to the start of a label is what the label is about ("รายงานผล...ตาม
-# แผนพัฒนา" is a report, "ประชุมประชาคม...เพื่อจัดทำแผนพัฒนา" a participation activity).
-HEAD_CHARS = 16
-HEAD_BONUS = 100
-
-
-def _score(word: str, label: str) -> int:
-    at = label.find(word)
-    if not word or at < 0:
-        return 0
-    return len(word) + (HEAD_BONUS if at <= HEAD_CHARS else 0)
+# What a label names first is what it is about: "รายงานผล...ตามแผนพัฒนา" is a report,
+# "จัดประชุมประชาคม...เพื่อจัดทำแผนพัฒนา" a participation activity, not the plan.
+FIRST_NAMED_BONUS = 100
 
 
 def _scores(synonyms: Mapping[str, tuple[str, ...]], labels: list[str]) -> dict[str, int]:
-    return {
-        item_id: max((_score(word, label) for word in words for label in labels), default=0)
-        for item_id, words in synonyms.items()
-    }
+    scores = dict.fromkeys(synonyms, 0)
+    for label in labels:
+        found: dict[str, tuple[int, int]] = {}  # item -> (position, length) of its best match
+        for item_id, words in synonyms.items():
+            for word in words:
+                at = label.find(word) if word else -1
+                if at >= 0:
+                    best = found.get(item_id)
+                    if best is None or (at, -len(word)) < (best[0], -best[1]):
+                        found[item_id] = (at, len(word))
+        if not found:
+            continue
+        first = min(at for at, _ in found.values())
+        for item_id, (at, length) in found.items():
+            score = length + (FIRST_NAMED_BONUS if at == first else 0)
+            scores[item_id] = max(scores[item_id], score)
+    return scores
 
 
 def classify(document: Document, checklist: Checklist) -> list[str]:
@@ -274,18 +319,31 @@ def classify(document: Document, checklist: Checklist) -> list[str]:
     return [item_id for item_id, score in scores.items() if best and score == best]
 
 
-def _chrome_labels(resources: Mapping[str, Resource]) -> frozenset[str]:
+Chrome = tuple[frozenset[str], frozenset[str]]  # titles, headings
+
+
+def _chrome_labels(resources: Mapping[str, Resource]) -> Chrome:
     """Titles and headings printed on many pages of the site: its template, not its content."""
-    pages: dict[str, int] = {}
-    seen: set[int] = set()
+    titles: dict[str, int] = {}
+    headings: dict[str, int] = {}
+    for document in _html_documents(resources):
+        title = compact_label(document.title)
+        titles[title] = titles.get(title, 0) + 1
+        for text in {compact_label(h) for h in document.headings}:
+            headings[text] = headings.get(text, 0) + 1
+    return (
+        frozenset(t for t, n in titles.items() if n >= CHROME_PAGES),
+        frozenset(h for h, n in headings.items() if n >= CHROME_PAGES),
+    )
+
+
+def _html_documents(resources: Mapping[str, Resource]) -> list[Document]:
+    seen: dict[int, Document] = {}
     for resource in resources.values():
         document = resource.document
-        if document is None or document.kind is not DocumentKind.HTML or id(document) in seen:
-            continue
-        seen.add(id(document))
-        for text in {compact_label(t) for t in (document.title, *document.headings) if t}:
-            pages[text] = pages.get(text, 0) + 1
-    return frozenset(text for text, count in pages.items() if count >= CHROME_PAGES)
+        if document is not None and document.kind is DocumentKind.HTML:
+            seen.setdefault(id(document), document)
+    return list(seen.values())
 
 
 CHROME_PAGES = 3
