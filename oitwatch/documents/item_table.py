@@ -37,6 +37,7 @@ _LABEL = re.compile(
     r"|^\s*0(\d{1,2})(?!\d)(?![.]\d)",
     re.IGNORECASE,
 )
+_FORM_LABEL = re.compile(r"^\s*(?:ข้อ\s*(?:ที่)?\s*)?(?:oit|o)\s*[-.]?\s*\d", re.IGNORECASE)
 # A list's own numbering: "2. ผู้บริหาร", "17) E-Service"; never "9.2 การบริหารงาน".
 _OWN_NUMBER = re.compile(r"^\s*(\d{1,2})(?!\d)\s*[.)](?!\d)\s*(\S.*)$", re.DOTALL)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.?\s*$")
@@ -53,7 +54,9 @@ _YEAR_LINE = re.compile(
 _TOPIC = re.compile(r"^\s*ตัวชี้วัด")
 _URL_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # Pages whose own numbering may be read: ITA pages only, never an ordinary numbered list.
-_ITA_CONTEXT = re.compile(r"ITA|OIT|คุณธรรมและความโปร่งใส|เปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
+_ITA_CONTEXT = re.compile(
+    r"(?<![A-Za-z])(?:ITA|OIT)(?![A-Za-z])|คุณธรรมและความโปร่งใส|เปิดเผยข้อมูลสาธารณะ"
+)
 # Labels start an element's text: anchoring on ">" lets the regex engine skip ahead fast.
 _HINT = re.compile(r">\s*(?:(?:OIT|[oO])\s*-?\s*0?\d{1,2}|ข้อ\s*[\d๐-๙]|[๐0][๐-๙0-9])[\s<.]")
 _OWN_NUMBER_HINT = re.compile(r">\s*\d{1,2}\s*[.)]\s*[ก-๙A-Za-z]")
@@ -178,6 +181,7 @@ class _Flow:
     base: str
     self_url: str
     own_numbers: bool  # read "2. ผู้บริหาร" as rows (the page has no form labels)
+    ita_context: bool  # the page says it is about the ITA
     year: int | None = None
     rows: list[_FlowRow] = field(default_factory=list)
     table_rows: list[ItemRow] = field(default_factory=list)
@@ -188,6 +192,9 @@ class _Flow:
         clean = normalise(text)
         number = _label_number(clean, allow_bare=False)
         by_number = True
+        if number is not None and not self.ita_context and not _FORM_LABEL.match(clean):
+            # "ข้อ 1 ระเบียบนี้เรียกว่า...": clauses of a regulation, unless on an ITA page.
+            number = None
         if number is None and self.own_numbers:
             number = _own_number(clean)
             by_number = False
@@ -370,8 +377,8 @@ def extract_item_rows(tree: LexborHTMLParser, base: str) -> tuple[ItemRow, ...]:
     title = tree.css_first("title")
     heads = tree.css("h1, h2, h3, [class*=head], [class*=title]")[:40]
     context = " ".join([title.text() if title else "", *(h.text(deep=True) for h in heads)])
-    own_numbers = bool(_ITA_CONTEXT.search(context)) and not _has_form_labels(root)
-    flow = _Flow(base, base, own_numbers)
+    ita_context = bool(_ITA_CONTEXT.search(context))
+    flow = _Flow(base, base, ita_context and not _has_form_labels(root), ita_context)
     _walk(root, flow)
     rows = [*flow.table_rows, *_flow_item_rows(flow)]
     if len(rows) < MIN_ROWS:
