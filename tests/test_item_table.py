@@ -172,7 +172,9 @@ def test_other_label_formats() -> None:
 def test_ita_menu_numbered_with_its_own_numbers_is_read_by_meaning() -> None:
     names = ["โครงสร้าง", "ผู้บริหาร", "ติดต่อ", "ข่าว", "แผนพัฒนา", "E-Service"]
     numbers = [1, 2, 3, 4, 5, 17]
-    items = "".join(f"<li><a href='/m/{n}'>{n}. {name}</a></li>" for n, name in zip(numbers, names))
+    items = "".join(
+        f"<li><a href='/m/{n}'>{n}. {name}</a></li>" for n, name in zip(numbers, names, strict=True)
+    )
     rows = _read(f"<title>ITA 2568</title><body><ul>{items}</ul></body>")
     assert [(n, by_number) for n, _, _, by_number in rows] == [(n, False) for n in numbers]
     # Only the checklist can say which item "17. E-Service" is: not O17.

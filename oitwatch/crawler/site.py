@@ -152,6 +152,7 @@ class NotFoundPrint:
 
     title: str
     length: int
+    head: str = ""  # the opening words of its text (see _text_head)
     # Taken from the rendered page: on a JavaScript-built site every route answers the same
     # shell, so only what the browser shows tells a missing page from a real one.
     rendered: bool = False
@@ -159,7 +160,18 @@ class NotFoundPrint:
     def matches(self, document: Document) -> bool:
         if document.rendered != self.rendered or document.title.strip() != self.title:
             return False
+        if _text_head(document) != self.head:
+            return False  # same title and size, other words: a short page of the same template
         return abs(len(document.text) - self.length) <= max(50, self.length // 10)
+
+
+_NOT_THAI = re.compile(r"[^\u0e00-\u0e7f]+")
+
+
+def _text_head(document: Document) -> str:
+    """The first Thai words of a page: a 'not found' page prints the same ones for every URL
+    (URLs and numbers it echoes are left out)."""
+    return _NOT_THAI.sub("", document.text[:300])[:40]
 
 
 def looks_soft_404(document: Document, fingerprint: NotFoundPrint | None) -> bool:
@@ -370,7 +382,7 @@ class SiteCrawler:
             document = None if never else await self._rendered(probe.final_url or probe.url)
         if document is not None and document.title.strip():
             self._not_found = NotFoundPrint(
-                document.title.strip(), len(document.text), document.rendered
+                document.title.strip(), len(document.text), _text_head(document), document.rendered
             )
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
