@@ -170,3 +170,10 @@ def test_participation_posts_are_o20_candidates() -> None:
     index = _index([post, plan], {})
     assert [c.url for c in index.candidates("O20")] == ["https://t.go.th/news/88"]
     assert [c.url for c in index.candidates("O5")] == ["https://t.go.th/plan"]
+
+
+def test_a_file_name_names_its_item() -> None:
+    url = "https://t.go.th/uploads/2568/no_gift_policy_2568.pdf"
+    index = _index([], {url: {"ดาวน์โหลด": "https://t.go.th/"}})
+    assert [c.url for c in index.candidates("O21")] == [url]
+    assert not any(index.candidates(i.id) for i in CHECKLIST.items if i.id != "O21")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from oitwatch.checklist.model import Checklist, Item
 from oitwatch.crawler.site import Resource
@@ -322,6 +322,14 @@ def classify(document: Document, checklist: Checklist) -> list[str]:
 Chrome = tuple[frozenset[str], frozenset[str]]  # titles, headings
 
 
+def _file_name(url: str) -> str:
+    """A document's file name says what it is too ("แผนพัฒนาท้องถิ่น_2568.pdf")."""
+    last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    if not last.lower().endswith(DOCUMENT_EXTENSIONS):
+        return ""
+    return compact_label(last.rsplit(".", 1)[0].replace("_", " ").replace("-", " "))
+
+
 def _chrome_labels(resources: Mapping[str, Resource]) -> Chrome:
     """Titles and headings printed on many pages of the site: its template, not its content."""
     titles: dict[str, int] = {}
@@ -381,6 +389,9 @@ class CandidateIndex:
         for url in set(resources) | set(anchors):
             texts = anchors.get(url, {})
             labels = list(dict.fromkeys(_labels(texts, resources.get(url), chrome)))
+            name = _file_name(url)
+            if name:
+                labels.append(name)
             if not labels:
                 continue
             scores = _scores(synonyms, labels)
