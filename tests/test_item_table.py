@@ -184,6 +184,9 @@ def test_ita_menu_numbered_with_its_own_numbers_is_read_by_meaning() -> None:
 def test_numbered_lists_off_ita_pages_and_other_forms_are_not_read() -> None:
     news = "".join(f"<li><a href='/n/{n}'>{n}. ประชุมสภา สมัยที่ {n}</a></li>" for n in range(1, 9))
     assert parse_html(f"<title>ข่าว</title><body><ul>{news}</ul></body>", BASE).item_rows == ()
+    menu = "".join(f"<a href='/m/{n}'>เมนูที่ {n}</a>" for n in range(12)) + "<a href='/ita'>ITA</a>"
+    with_menu = f"<title>ข่าว</title><body><div class='header'>{menu}</div><ul>{news}</ul></body>"
+    assert parse_html(with_menu, BASE).item_rows == ()  # every page's menu links to the ITA
     clauses = "".join(f"<p>ข้อ {n} ให้ถือปฏิบัติ <a href='/r/{n}'>อ้างอิง</a></p>" for n in range(1, 9))
     assert parse_html(f"<title>ระเบียบ</title><body>{clauses}</body>", BASE).item_rows == ()
     moit = "".join(f"<p>MOIT {n} มาตรการ <a href='/m/{n}.pdf'>เอกสาร</a></p>" for n in range(1, 9))

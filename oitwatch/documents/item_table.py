@@ -375,8 +375,11 @@ def extract_item_rows(tree: LexborHTMLParser, base: str) -> tuple[ItemRow, ...]:
     if root is None:
         return ()
     title = tree.css_first("title")
-    heads = tree.css("h1, h2, h3, [class*=head], [class*=title]")[:40]
-    context = " ".join([title.text() if title else "", *(h.text(deep=True) for h in heads)])
+    # What the page says it is: its title, headings and breadcrumb, never a menu that links
+    # to the ITA page from every page of the site.
+    heads = tree.css(f"h1, h2, h3, [class*=head], [class*=title], {_BREADCRUMBS}")[:60]
+    texts = (h.text(deep=True, separator=" ", strip=True) for h in heads)
+    context = " ".join([title.text() if title else "", *(t for t in texts if len(t) < 100)])
     ita_context = bool(_ITA_CONTEXT.search(context))
     flow = _Flow(base, base, ita_context and not _has_form_labels(root), ita_context)
     _walk(root, flow)
