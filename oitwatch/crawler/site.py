@@ -174,6 +174,13 @@ def _text_head(document: Document) -> str:
     return _NOT_THAI.sub("", document.text[:300])[:40]
 
 
+def _print(document: Document) -> NotFoundPrint | None:
+    title = document.title.strip()
+    if not title:
+        return None
+    return NotFoundPrint(title, len(document.text), _text_head(document), document.rendered)
+
+
 def looks_soft_404(document: Document, fingerprint: NotFoundPrint | None) -> bool:
     if document.kind is not DocumentKind.HTML:
         return False
@@ -241,7 +248,10 @@ class SiteCrawler:
         self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
         self._priority_words = tuple({compact_label(w) for w in priority_words if w.strip()})
         self._on_resource = on_resource
-        self._not_found: NotFoundPrint | None = None
+        self._not_found: NotFoundPrint | None = None  # of static pages
+        self._not_found_rendered: NotFoundPrint | None = None  # of rendered pages
+        self._probe_url: str | None = None  # a script-shell probe, rendered on first need
+        self._probe_lock = asyncio.Lock()
         self._queued: set[str] = set()
         self._query_variants: dict[str, int] = {}
         self._heap: list[tuple[int, int, int, str]] = []
@@ -316,10 +326,17 @@ class SiteCrawler:
             # Soft-404 is decided on what a reader sees: after rendering a script shell.
             resource = to_resource(result, depth, None)
             await self._render_if_needed(resource)
+            document = resource.document
+            if (
+                document is not None
+                and document.rendered
+                and (self._probe_url is not None or self._probe_lock.locked())
+            ):
+                await self._learn_rendered_soft_404()  # waits while another task renders it
             if (
                 resource.ok
-                and resource.document is not None
-                and looks_soft_404(resource.document, self._not_found)
+                and document is not None
+                and looks_soft_404(document, self._soft_404_print(document))
             ):
                 resource.outcome = Outcome.SOFT_404
             self._record(resource)
@@ -371,19 +388,29 @@ class SiteCrawler:
         probe = await self.fetcher.fetch(f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}")
         if not probe.ok or probe.status != 200:
             return
-        resource = to_resource(probe, 0, None)
-        document = resource.document
-        if document is not None and (
-            needs_rendering(document) or (self.js_site and not holds_content(document))
-        ):
+        document = to_resource(probe, 0, None).document
+        if document is None:
+            return
+        if needs_rendering(document) or (self.js_site and not holds_content(document)):
             # A script shell answers every route alike: a print of it would match every page.
-            # Print what the browser shows for a missing page instead, or nothing.
-            never = self.render_mode == "never"
-            document = None if never else await self._rendered(probe.final_url or probe.url)
-        if document is not None and document.title.strip():
-            self._not_found = NotFoundPrint(
-                document.title.strip(), len(document.text), _text_head(document), document.rendered
-            )
+            # What the browser shows for the probe is printed instead, when the first page
+            # is rendered (a static site never starts the browser for it).
+            self._probe_url = probe.final_url or probe.url
+        else:
+            self._not_found = _print(document)
+
+    async def _learn_rendered_soft_404(self) -> None:
+        async with self._probe_lock:
+            url, self._probe_url = self._probe_url, None
+            if url is not None:
+                document = await self._rendered(url)
+                self._not_found_rendered = _print(document) if document is not None else None
+
+    def _soft_404_print(self, document: Document) -> NotFoundPrint | None:
+        if document.rendered:
+            return self._not_found_rendered
+        # An unrendered shell is no page yet: "not found" is for what a reader would see.
+        return None if needs_rendering(document) else self._not_found
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
         robots = await self.fetcher.robots_for(origin + "/")
