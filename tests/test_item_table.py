@@ -103,6 +103,7 @@ def test_label_and_links_as_siblings_with_the_url_as_text() -> None:
         + _sibling(4, ["http://x.go.th/f/4a.pdf", "https://drive.google.com/file/d/4b/view"])
         + _sibling(5, [])
         + _sibling(6, ["http://x.go.th/f/6.pdf"], unquoted=True)
+        + "<span>O7 หัวข้อที่ 7</span><div><span>ลิงค์</span> <span>www.x.go.th/f/7.pdf</span></div>"
         + "</div><div class='links'><a href='https://www.dla.go.th/'>สถ.</a></div>"
     )
     rows = _read(f"<html><body>{body}</body></html>")
@@ -113,6 +114,7 @@ def test_label_and_links_as_siblings_with_the_url_as_text() -> None:
         (4, ["http://x.go.th/f/4a.pdf", "https://drive.google.com/file/d/4b/view"]),
         (5, []),  # a row printed without links, and never the topic line's "9.2"
         (6, ["http://x.go.th/f/6.pdf"]),  # not the page's own links after the list
+        (7, ["http://www.x.go.th/f/7.pdf"]),  # the URL printed as text, no anchor
     ]
 
 

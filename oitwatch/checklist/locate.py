@@ -269,9 +269,8 @@ def _document_labels(document: Document, chrome: Chrome | None = None) -> list[s
     name) say nothing about this page."""
     titles, headings = chrome if chrome is not None else (frozenset(), frozenset())
     labels = [t for t in (compact_label(document.title),) if t and t not in titles]
-    labels.extend(
-        h for h in map(compact_label, document.headings[:LABEL_HEADINGS]) if h and h not in headings
-    )
+    own = [h for h in map(compact_label, document.headings) if h and h not in headings]
+    labels.extend(own[:LABEL_HEADINGS])
     if document.kind is not DocumentKind.HTML:
         labels.append(document.compact_text[:300])
     return labels
