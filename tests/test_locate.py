@@ -103,6 +103,20 @@ def test_every_declared_row_maps_to_its_item_with_this_years_url(
             assert link.source == "ita_row" and link.row_label and link.page.startswith(site.url)
 
 
+def test_discovery_ties_between_years_go_to_the_assessed_year() -> None:
+    from tests.fixtures.ita_layouts import YEAR_TIES_FIRST
+
+    site = FixtureSite("127.0.0.1", {}).start()
+    try:
+        site.routes.update(LAYOUTS["year_ties"](site.url)[0])
+        crawl = crawl_site(site.url + "/")
+    finally:
+        site.stop()
+    index = CandidateIndex(CHECKLIST, crawl.resources, crawl.anchors, crawl.is_main_site)
+    first = {item: index.candidates(item)[0].url for item in YEAR_TIES_FIRST}
+    assert first == {item: site.url + path for item, path in YEAR_TIES_FIRST.items()}
+
+
 def test_detail_page_files_are_declared_with_the_detail_page_as_where() -> None:
     site = FixtureSite("127.0.0.1", {}).start()
     try:
