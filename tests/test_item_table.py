@@ -175,7 +175,8 @@ def test_ita_menu_numbered_with_its_own_numbers_is_read_by_meaning() -> None:
     names = ["โครงสร้าง", "ผู้บริหาร", "ติดต่อ", "ข่าว", "แผนพัฒนา", "E-Service"]
     numbers = [1, 2, 3, 4, 5, 17]
     items = "".join(
-        f"<li><a href='/m/{n}'>{n}. {name}</a></li>" for n, name in zip(numbers, names, strict=True)
+        f"<li><a href='/m/{n}'>{n}{'.' if n % 2 else ')'} {name}</a></li>"
+        for n, name in zip(numbers, names, strict=True)
     )
     rows = _read(f"<title>ITA 2568</title><body><ul>{items}</ul></body>")
     assert [(n, by_number) for n, _, _, by_number in rows] == [(n, False) for n in numbers]
@@ -193,3 +194,15 @@ def test_numbered_lists_off_ita_pages_and_other_forms_are_not_read() -> None:
     assert parse_html(f"<title>ระเบียบ</title><body>{clauses}</body>", BASE).item_rows == ()
     moit = "".join(f"<p>MOIT {n} มาตรการ <a href='/m/{n}.pdf'>เอกสาร</a></p>" for n in range(1, 9))
     assert parse_html(f"<title>ITA MOIT</title><body>{moit}</body>", BASE).item_rows == ()
+
+
+def test_a_table_row_of_links_belongs_to_the_label_row_above_it() -> None:
+    rows = "".join(
+        f"<tr><td colspan=3>O{n} หัวข้อที่ {n}</td></tr>"
+        f"<tr><td>ลิงค์</td><td>http://x.go.th/{n}.pdf</td><td><a href='/{n}.pdf'>เปิด</a></td></tr>"
+        for n in range(1, 7)
+    )
+    html = f"<h2>ITA 2568</h2><table>{rows}</table>"
+    assert _declared(html)[4] == ["http://x.go.th/4.pdf"]
+    text_only = html.replace("<a href=", "<span data-href=").replace("</a>", "</span>")
+    assert _declared(text_only)[4] == ["http://x.go.th/4.pdf"]  # the URL printed as text

@@ -114,12 +114,31 @@ def _title_years(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(_YEAR_RANGE.sub(" ", normalise(text)))]
 
 
+def _text_urls(text: str, base: str) -> list[tuple[str, str]]:
+    """URLs printed as text, as (printed, resolved); sentence punctuation is not part of them."""
+    found = []
+    for raw in _URL_TEXT.findall(text):
+        raw = raw.rstrip(".,;:")
+        if raw.endswith(")") and "(" not in raw:
+            raw = raw[:-1]
+        url = resolve(base, raw if "://" in raw else "http://" + raw)
+        if url is not None:
+            found.append((raw, url))
+    return found
+
+
 def _links(node: LexborNode, base: str) -> list[Link]:
+    """Anchors, and URLs printed as text ("ลิงค์ https://..."), each once."""
     links = []
     for anchor in node.css("a[href]"):
         url = resolve(base, anchor.attributes.get("href") or "")
         if url is not None:
             links.append(Link(url, anchor.text(deep=True, separator=" ", strip=True)))
+    known = {link.url for link in links}
+    for raw, url in _text_urls(node.text(deep=True, separator=" "), base):
+        if url not in known:
+            known.add(url)
+            links.append(Link(url, raw))
     return links
 
 
@@ -141,11 +160,16 @@ def _table_rows(table: LexborNode, base: str, context_year: int | None) -> list[
             number = _label_number(texts[1], allow_bare=False)
         if number is None:
             years = [_years_in(t) for t in texts]
+            links = _links(tr, base)
             if sum(1 for y in years if y) >= 2:
                 # A header row with a year per column: links in column i belong to that year.
                 column_years = {i: y[0] for i, y in enumerate(years) if y}
-            elif any(years) and not tr.css_first("a[href]"):
+            elif any(years) and not links:
                 year = next(y[0] for y in years if y)  # a section row: "ปีงบประมาณ 2568"
+            elif links and rows and not column_years and rows[-1].year == year:
+                # The label's row, then a row of its links ("ลิงค์ | URL | เปิด"): one item.
+                last = rows[-1]
+                rows[-1] = ItemRow(last.number, last.year, (*last.links, *links), last.label)
             continue
         if column_years:
             for index, cell in enumerate(cells):
@@ -298,10 +322,8 @@ def _text(raw: str, node: LexborNode, ancestors: list[int], flow: _Flow) -> None
     urls = _URL_TEXT.findall(text)
     if urls and flow.current is not None:
         # "ลิงค์ https://..." printed as text: the URL is the declared link.
-        for raw_url in urls:
-            url = resolve(flow.base, raw_url if "://" in raw_url else "http://" + raw_url)
-            if url is not None:
-                flow.add_link(Link(url, text[:100]), [*ancestors, node.mem_id])
+        for _, url in _text_urls(text, flow.base):
+            flow.add_link(Link(url, text[:100]), [*ancestors, node.mem_id])
         return
     if flow.current is not None:
         flow.current.add_title(text)
