@@ -64,7 +64,9 @@ Declared = dict[str, list[DeclaredLink]]
 @dataclass(frozen=True)
 class Candidate:
     url: str
-    strength: int  # length of the longest synonym matched: longer is more specific
+    # Length of the synonym matched (longer is more specific), plus FIRST_NAMED_BONUS when
+    # it is the first thing its label names (what the page is about).
+    strength: int
     on_site: bool
 
 

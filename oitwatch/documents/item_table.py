@@ -190,11 +190,11 @@ class _FlowRow:
     by_number: bool
     section_year: int | None
     title: str
-    node_id: int
     links: list[tuple[Link, list[int]]] = field(default_factory=list)  # link, its ancestors
 
     def add_title(self, text: str) -> None:
-        if not self.links and len(self.title) < MAX_TITLE:
+        """The rest of the label's title, up to the first link ("ลิงค์" is no title)."""
+        if not self.links and len(self.title) < MAX_TITLE and not _LINK_WORDS.match(text):
             self.title = f"{self.title} {text}"[:MAX_TITLE]
 
 
@@ -212,7 +212,7 @@ class _Flow:
     current: _FlowRow | None = None
     label_ancestors: list[list[int]] = field(default_factory=list)
 
-    def start_row(self, text: str, node: LexborNode, ancestors: list[int]) -> bool:
+    def start_row(self, text: str, ancestors: list[int]) -> bool:
         clean = normalise(text)
         number = _label_number(clean, allow_bare=False)
         by_number = True
@@ -224,7 +224,7 @@ class _Flow:
             by_number = False
         if number is None:
             return False
-        self.current = _FlowRow(number, by_number, self.year, clean[:MAX_TITLE], node.mem_id)
+        self.current = _FlowRow(number, by_number, self.year, clean[:MAX_TITLE])
         self.rows.append(self.current)
         self.label_ancestors.append(ancestors)
         return True
@@ -298,19 +298,18 @@ def _anchor(node: LexborNode, ancestors: list[int], flow: _Flow) -> None:
         if text:
             _text(text, node, ancestors, flow)
         return
-    inner = [*ancestors, node.mem_id]
-    # A list entry whose title is the label links to the item's page (or detail page).
-    if text and flow.start_row(text, node, ancestors):
-        flow.add_link(Link(url, text), inner)
-        return
-    flow.add_link(Link(url, text), inner)
+    # A list entry whose title is the label starts a row and is its first link (to the
+    # item's page, or to a per-item detail page); any other link belongs to the open row.
+    if text:
+        flow.start_row(text, ancestors)
+    flow.add_link(Link(url, text), [*ancestors, node.mem_id])
 
 
 def _text(raw: str, node: LexborNode, ancestors: list[int], flow: _Flow) -> None:
     text = " ".join(raw.split())
     if not text:
         return
-    if flow.start_row(text, node, ancestors):
+    if flow.start_row(text, ancestors):
         return
     if _TOPIC.match(text):
         flow.end_row()  # "ตัวชี้วัดย่อยที่ 9.2 ...": a topic line between rows, not an item
