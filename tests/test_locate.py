@@ -191,3 +191,18 @@ def test_a_file_name_names_its_item() -> None:
     index = _index([], {url: {"ดาวน์โหลด": "https://t.go.th/"}})
     assert [c.url for c in index.candidates("O21")] == [url]
     assert not any(index.candidates(i.id) for i in CHECKLIST.items if i.id != "O21")
+
+
+def test_a_page_with_words_of_its_own_is_evidence_not_a_detail_page() -> None:
+    from oitwatch.checklist.locate import detail_page_files
+
+    people = "".join(
+        f"<p>นายสมชาย ใจดี{n} ตำแหน่ง รองนายกองค์การบริหารส่วนตำบล โทร 081-000-{n:04d} "
+        "มีหน้าที่กำกับดูแลงานด้านการศึกษาและสวัสดิการสังคม</p>"
+        for n in range(12)
+    )
+    file = "<a href='/uploads/order.pdf'>ดาวน์โหลดคำสั่งแบ่งงาน</a>"
+    thick = _resource("https://t.go.th/executives", "คณะผู้บริหาร", people + file)
+    thin = _resource("https://t.go.th/detail/2", "อบต.ตัวอย่าง", "<h1>O2 ข้อมูลผู้บริหาร</h1>" + file)
+    assert detail_page_files(thick) == []
+    assert detail_page_files(thin) == ["https://t.go.th/uploads/order.pdf"]

@@ -17,8 +17,9 @@ from oitwatch.text.thai import compact_label, normalise
 
 THIN_PAGE_CHARS = 300
 # A per-item detail page: a title and one to five links (vendor templates), inside the
-# template's chrome. Longer pages are evidence in their own right.
-DETAIL_PAGE_MAX_CHARS = 4000
+# template's chrome. A page with more words of its own than this (outside its links) is
+# evidence in its own right (executives, contact, news) and is judged as a page.
+DETAIL_PAGE_OWN_CHARS = 800
 MAX_DETAIL_FILES = 5
 _YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
 # Anchor texts of a detail page's links to the evidence: "ลิงค์", "เปิด", "ดาวน์โหลด", the URL.
@@ -219,6 +220,11 @@ def _row_evidence(
     return [DeclaredLink(url, "ita_row", label, page)]
 
 
+def _own_text_length(document: Document) -> int:
+    """How much a page says beyond the texts of its links."""
+    return len(document.text) - sum(len(link.text) + 1 for link in document.links)
+
+
 def detail_page_files(
     resource: Resource, shared: frozenset[str] = frozenset(), limit: int | None = MAX_DETAIL_FILES
 ) -> list[str]:
@@ -231,7 +237,7 @@ def detail_page_files(
         or not resource.ok
         or document.kind is not DocumentKind.HTML
         or document.item_rows
-        or len(document.text) > DETAIL_PAGE_MAX_CHARS
+        or _own_text_length(document) > DETAIL_PAGE_OWN_CHARS
     ):
         return []
     here = resource.final_url or resource.url
