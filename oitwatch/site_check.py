@@ -300,6 +300,7 @@ async def check_site(
             renderer=renderer,
             render_mode=settings.render.mode,
             js_site=site.needs_render,
+            fiscal_year=checklist.fiscal_year,
         )
         crawl = await crawler.crawl()
         notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)

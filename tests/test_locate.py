@@ -71,7 +71,13 @@ FAST = CrawlSettings(delay=0, per_host=4, retries=0, read_timeout=5, total_timeo
 def crawl_site(url: str) -> SiteCrawl:
     async def run() -> SiteCrawl:
         async with Fetcher(FAST) as fetcher:
-            crawler = SiteCrawler(fetcher, url, _priority_words(CHECKLIST), render_mode="never")
+            crawler = SiteCrawler(
+                fetcher,
+                url,
+                _priority_words(CHECKLIST),
+                render_mode="never",
+                fiscal_year=CHECKLIST.fiscal_year,
+            )
             return await crawler.crawl()
 
     return asyncio.run(run())
@@ -206,3 +212,27 @@ def test_a_page_with_words_of_its_own_is_evidence_not_a_detail_page() -> None:
     thin = _resource("https://t.go.th/detail/2", "อบต.ตัวอย่าง", "<h1>O2 ข้อมูลผู้บริหาร</h1>" + file)
     assert detail_page_files(thick) == []
     assert detail_page_files(thin) == ["https://t.go.th/uploads/order.pdf"]
+
+
+def test_detail_pages_are_fetched_beyond_the_page_budget() -> None:
+    site = FixtureSite("127.0.0.1", {}).start()
+    try:
+        routes, expected = LAYOUTS["detail_pages"](site.url)
+        site.routes.update(routes)
+
+        async def run() -> SiteCrawl:
+            async with Fetcher(FAST.model_copy(update={"max_pages": 8})) as fetcher:
+                crawler = SiteCrawler(
+                    fetcher, site.url + "/", _priority_words(CHECKLIST), render_mode="never"
+                )
+                return await crawler.crawl()
+
+        crawl = asyncio.run(run())
+    finally:
+        site.stop()
+    declared = declared_from_ita_pages(crawl.resources.values(), CHECKLIST, crawl.anchors)
+    assert {k: [d.url for d in v] for k, v in declared.items()} == {
+        k: [u if u.startswith("http") else site.url + u for u in v] for k, v in expected.items()
+    }
+    # The budget went on the crawl; the 28 detail pages were fetched after it.
+    assert sum(1 for url in crawl.resources if "/Pages/ita_detail/" in url) == 28

@@ -20,7 +20,7 @@ from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
 from oitwatch.documents.html import parse_html
-from oitwatch.text.thai import compact, compact_label
+from oitwatch.text.thai import compact, compact_label, thai_digits_to_arabic
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
 _SKIP_EXTENSIONS = frozenset(
@@ -136,9 +136,24 @@ class SiteCrawl:
         return (r for r in self.resources.values() if r.document is not None)
 
 
-def row_targets(document: Document) -> list[str]:
-    """Every URL the labelled rows of an ITA page declare."""
-    return list(dict.fromkeys(link.url for row in document.item_rows for link in row.links))
+_YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
+
+
+def row_targets(
+    document: Document, fiscal_year: int | None = None, page_years: Iterable[str] = ()
+) -> list[str]:
+    """The URLs the labelled rows of an ITA page declare: for rows of the fiscal year (or
+    the years around it) when it is known. A row's year is its own, or else the one the
+    links to the page name (``page_years``: their anchor texts)."""
+    wanted = None if fiscal_year is None else {fiscal_year - 1, fiscal_year, fiscal_year + 1}
+    linked = {int(y) for text in page_years for y in _YEAR.findall(thai_digits_to_arabic(text))}
+    page_year = linked.pop() if len(linked) == 1 else None
+    urls: dict[str, None] = {}
+    for row in document.item_rows:
+        year = row.year if row.year is not None else page_year
+        if wanted is None or year is None or year in wanted:
+            urls.update(dict.fromkeys(link.url for link in row.links))
+    return list(urls)
 
 
 def _extension(url: str) -> str:
@@ -242,6 +257,7 @@ class SiteCrawler:
         renderer: Renderer | None = None,
         render_mode: str = "auto",
         js_site: bool = False,
+        fiscal_year: int | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.settings = fetcher.settings
@@ -261,6 +277,8 @@ class SiteCrawler:
         self.render_mode = render_mode
         # Known (from an earlier check) or found (this one) to build its pages with scripts.
         self.js_site = js_site
+        # The assessed year: its ITA rows' pages are fetched first (and after the budget).
+        self.fiscal_year = fiscal_year
 
     def _priority(self, text: str, url: str) -> int:
         if _extension(url) in (".pdf", ".docx", ".xlsx", ".csv"):
@@ -303,7 +321,7 @@ class SiteCrawler:
             anchors.setdefault(link.url, {}).setdefault(link.text, source)
             if link.url not in self._queued:
                 self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
-        for url in row_targets(document):
+        for url in self._row_targets(resource):
             # What an ITA page declares (and the detail pages holding its files) comes first,
             # also when the row prints its URL as text rather than as a link.
             self._enqueue(url, resource.depth + 1, 0)
@@ -447,6 +465,14 @@ class SiteCrawler:
         await self._fetch_row_targets()
         return self.result
 
+    def _row_targets(self, resource: Resource) -> list[str]:
+        if resource.document is None:
+            return []
+        texts: set[str] = set()
+        for url in (resource.url, resource.final_url):
+            texts.update(self.result.anchors.get(url, {}))
+        return row_targets(resource.document, self.fiscal_year, texts)
+
     async def _fetch_row_targets(self) -> None:
         """Pages the ITA rows link to that the page budget left out: which item each row
         declares (a per-item detail page and its files) must be known before judging."""
@@ -454,7 +480,7 @@ class SiteCrawler:
         for resource in list(self.result.resources.values()):
             if resource.document is None or not resource.document.item_rows:
                 continue
-            for url in row_targets(resource.document):
+            for url in self._row_targets(resource):
                 if (
                     url not in self.result.resources
                     and url not in wanted
