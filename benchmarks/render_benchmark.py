@@ -1,5 +1,7 @@
 """Rendering benchmark: rendered pages/s on a JavaScript-built site, and the share of pages
-rendered on static sites in auto mode (must be 0 %: no browser start for sites that need none).
+rendered on static sites in auto mode (must be 0 %: no browser start for sites that need none),
+including the ITA layouts of vendor CMS templates, which load dozens of scripts but whose static
+HTML holds the rows and links (issue 15, class 7: renders per site must be 0).
 
     python3 benchmarks/render_benchmark.py [--pages 40]
 """
@@ -20,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from oitwatch.config import load_settings
 from oitwatch.site_check import check_site
 from oitwatch.storage import open_database
+from tests.fixtures.ita_layouts import LAYOUTS
 from tests.fixtures.js_sites import _shell, js_site_routes
 from tests.fixtures.server import FixtureSite, Route
 
@@ -82,6 +85,14 @@ def main() -> None:
                     f"{label}: {rendered} of {pages} pages rendered = {100 * rendered / max(pages, 1):.0f} %"
                     f" in auto mode ({seconds:.1f} s)"
                 )
+            for name, layout in LAYOUTS.items():
+                site = FixtureSite("127.0.0.1", {}).start()
+                try:
+                    site.routes.update(layout(site.url)[0])
+                    pages, rendered, seconds = check(site.url + "/", folder, name)
+                finally:
+                    site.stop()
+                print(f"ITA layout {name}: {rendered} renders of {pages} pages ({seconds:.1f} s)")
         finally:
             server.terminate()
             scripted.stop()

@@ -301,6 +301,7 @@ async def check_site(
             renderer=renderer,
             render_mode=settings.render.mode,
             js_site=site.needs_render,
+            fiscal_year=checklist.fiscal_year,
         )
         crawl = await crawler.crawl()
         notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
@@ -318,7 +319,9 @@ async def check_site(
             progress.phase = "judge"
             declared = declared_override
             if declared is None:
-                declared = declared_from_ita_pages(crawl.resources.values(), checklist)
+                declared = declared_from_ita_pages(
+                    crawl.resources.values(), checklist, crawl.anchors
+                )
                 if declared:
                     notes.append(
                         f"judged {len(declared)} items from the links on the site's ITA page"

@@ -125,3 +125,48 @@ def test_a_site_that_stopped_needing_rendering_is_forgotten(
     with sqlite3.connect(db) as conn:
         assert conn.execute("select needs_render from sites").fetchone() == (0,)
     assert _check(static.url, db).json["pages_rendered"] == 0
+
+
+# -- a single-page application: soft-404 decided on what the browser shows (issue 9, A6) ---
+
+
+@pytest.fixture(scope="module")
+def spa() -> Iterator[FixtureSite]:
+    from tests.fixtures.spa_site import spa_routes
+
+    routes, shell = spa_routes()
+    site = FixtureSite("127.0.0.1", routes, fallback=lambda _path: shell).start()
+    yield site
+    site.stop()
+
+
+def test_single_page_app_is_judged_on_its_rendered_pages(spa: FixtureSite, tmp_path: Path) -> None:
+    result = _check(spa.url, tmp_path / "spa.db", "--render", "auto")
+    statuses = _statuses(result)
+    # Every route answers 200 with the same shell: a print of the unrendered probe would
+    # have made every page "not found". Rendered, the real pages are read...
+    assert {k: statuses[k] for k in ("O1", "O2", "O5")} == {
+        "O1": "pass",
+        "O2": "pass",
+        "O5": "pass",
+    }
+    assert statuses["O3"] in ("pass", "partial")  # read, whatever its elements
+    # ...and the declared route the app does not know shows its "not found" view: broken.
+    assert statuses["O6"] == "broken"
+    assert result.json["pages_rendered"] >= 5
+
+
+def test_vendor_template_pages_are_read_without_a_browser(tmp_path: Path) -> None:
+    """Dozens of scripts and a <noscript> warning, but the static HTML holds the rows and
+    the links: nothing is rendered (issue 15, class 7)."""
+    from tests.fixtures.ita_layouts import LAYOUTS
+
+    site = FixtureSite("127.0.0.1", {}).start()
+    try:
+        routes, _ = LAYOUTS["detail_pages"](site.url)
+        site.routes.update(routes)
+        result = _check(site.url, tmp_path / "v.db", "--render", "auto")
+    finally:
+        site.stop()
+    assert result.json["pages_rendered"] == 0
+    assert result.json["pages_fetched"] > 28

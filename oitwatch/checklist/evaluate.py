@@ -19,6 +19,7 @@ from oitwatch.checklist.locate import (
     CandidateIndex,
     Declared,
     DeclaredLink,
+    companions,
     linked_documents,
     off_site_evidence,
 )
@@ -159,11 +160,13 @@ class ItemEvaluator:
     def __init__(self, view: SiteView) -> None:
         self.view = view
         self.fiscal_year = view.checklist.fiscal_year
+        self._together: dict[str, tuple[str, ...]] = {}  # files of one detail page (locate.py)
 
     async def evaluate(self, item: Item) -> ItemResult:
         declared = self.view.declared.get(item.id)
         if declared:
             judged = declared[:MAX_LINKS_PER_ITEM]
+            self._together.update(companions(judged))  # items run concurrently: by URL
             result = await self._declared(item, judged)
             result.declared = True
             if len(declared) > len(judged):
@@ -199,6 +202,10 @@ class ItemEvaluator:
         self, item: Item, resource: Resource, source: EvidenceSource
     ) -> tuple[ItemResult, Context]:
         readable, failed, unreadable = await self._evidence(resource)
+        for url in self._together.get(resource.url, ()):
+            other = await self.view.fetch(url)
+            if other.ok and other.document is not None and other not in readable:
+                readable.append(other)
         documents: list[Document] = [r.document for r in readable if r.document is not None]
         judgement = judge(item, documents, self.fiscal_year, self.view.site_cues)
         assessed = assess(item, judgement, self.fiscal_year)

@@ -3,18 +3,31 @@ the checklist's synonyms in anchor texts, titles and headings. Pure functions ov
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from oitwatch.checklist.model import Checklist, Item
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import normalise_url
-from oitwatch.documents.item_table import declared_links
-from oitwatch.documents.model import Document, DocumentKind
-from oitwatch.text.thai import compact_label
+from oitwatch.documents.item_table import rows_for_year
+from oitwatch.documents.model import Document, DocumentKind, ItemRow
+from oitwatch.text.thai import compact_label, normalise
 
 THIN_PAGE_CHARS = 300
+# A per-item detail page: a title and one to five links (vendor templates), inside the
+# template's chrome. A page with more words of its own than this (outside its links) is
+# evidence in its own right (executives, contact, news) and is judged as a page.
+DETAIL_PAGE_OWN_CHARS = 800
+MAX_DETAIL_FILES = 5
+_YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
+# Anchor texts of a detail page's links to the evidence: "ลิงค์", "เปิด", "ดาวน์โหลด", the URL.
+_OPEN_WORDS = re.compile(
+    r"^(?:\d{1,2}\s*[.)]\s*)?(?:ลิงค์|ลิงก์|ลิ้งค์|link|เปิด(?![ก-๙])|ดาวน์โหลด|download|คลิก|click|https?://|www\.)",
+    re.IGNORECASE,
+)
+_LEADING_LABEL = re.compile(r"^\s*(?:ข้อ\s*(?:ที่)?\s*)?(?:oit|o)?\s*[-.]?\s*\d{1,2}\s*[.)]?\s*", re.I)
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls")
 # Hosts where agencies park files instead of their main website.
 FILE_HOSTS = (
@@ -41,6 +54,9 @@ class DeclaredLink:
     source: str = "ita_row"
     row_label: str = ""  # the row's label as printed ("O7 แผนดำเนินงาน...")
     page: str = ""  # the ITA (or detail) page the row is on; the CSV's path for declared_file
+    # One of the files a per-item detail page (``page``) holds: judged together with the
+    # others of that page, as the one piece of evidence the assessor opens.
+    from_detail_page: bool = False
 
 
 Declared = dict[str, list[DeclaredLink]]
@@ -49,36 +65,202 @@ Declared = dict[str, list[DeclaredLink]]
 @dataclass(frozen=True)
 class Candidate:
     url: str
-    strength: int  # length of the longest synonym matched: longer is more specific
+    # Length of the synonym matched (longer is more specific), plus FIRST_NAMED_BONUS when
+    # it is the first thing its label names (what the page is about).
+    strength: int
     on_site: bool
 
 
-def declared_from_ita_pages(resources: Iterable[Resource], checklist: Checklist) -> Declared:
-    """Item id -> URLs declared for the checklist's fiscal year on any ITA page of the site."""
+def declared_from_ita_pages(
+    resources: Iterable[Resource],
+    checklist: Checklist,
+    anchors: Mapping[str, Mapping[str, str]] | None = None,
+) -> Declared:
+    """Item id -> links declared for the checklist's fiscal year on any ITA page of the site.
+
+    A row's year is its section's on the page or, when the page prints none, the year of the
+    link that led to the page ("ITA ประจำปี 2568" -> .../ita_year_detail/7). A row that links to
+    a per-item detail page declares the files that detail page links to, never the detail
+    page's own text. Rows numbered with the list's own numbers, and pages of another form
+    (MOIT, school ITA) whose numbers disagree with what their titles say, are mapped by meaning."""
+    by_url: dict[str, Resource] = {}
+    for resource in resources:
+        by_url.setdefault(resource.url, resource)
+        if resource.final_url:
+            by_url.setdefault(resource.final_url, resource)
     declared: Declared = {}
     seen_pages: set[int] = set()
-    for resource in resources:
+    site_files = _site_template_files(by_url)
+    for resource in list(by_url.values()):
         document = resource.document
         if document is None or not document.item_rows or id(document) in seen_pages:
             continue
         seen_pages.add(id(document))
-        links = declared_links(document.item_rows, checklist.fiscal_year, document.periods.years)
-        for number, item_links in links.items():
-            if 1 <= number <= len(checklist.items):
-                links_for_item = declared.setdefault(f"O{number}", [])
-                known = {d.url for d in links_for_item}
-                for link in item_links:
-                    if link.url not in known:
-                        known.add(link.url)
-                        links_for_item.append(
-                            DeclaredLink(
-                                link.url,
-                                "ita_row",
-                                f"O{number}",
-                                resource.final_url or resource.url,
-                            )
-                        )
+        page = resource.final_url or resource.url
+        rows = _with_link_year(document.item_rows, _anchor_year(anchors, resource))
+        chosen = rows_for_year(rows, checklist.fiscal_year, document.periods.years)
+        trust_numbers = _numbers_agree(chosen, checklist)
+        shared = _template_files(chosen, by_url) | site_files
+        for row in chosen:
+            item_id = _row_item(row, checklist, trust_numbers)
+            if item_id is None:
+                continue
+            links_for_item = declared.setdefault(item_id, [])
+            known = {d.url for d in links_for_item}
+            label = row.label or item_id
+            for link in row.links:
+                for found in _row_evidence(link.url, label, page, by_url, shared):
+                    if found.url not in known:
+                        known.add(found.url)
+                        links_for_item.append(found)
+            if not links_for_item:
+                del declared[item_id]
     return declared
+
+
+def companions(declared: Iterable[DeclaredLink]) -> dict[str, tuple[str, ...]]:
+    """For each file of a detail page, the other files of that page (judged together)."""
+    groups: dict[str, list[str]] = {}
+    for link in declared:
+        if link.from_detail_page:
+            groups.setdefault(link.page, []).append(link.url)
+    return {
+        url: tuple(u for u in urls if u != url)
+        for urls in groups.values()
+        if len(urls) > 1
+        for url in urls
+    }
+
+
+def _anchor_year(anchors: Mapping[str, Mapping[str, str]] | None, resource: Resource) -> int | None:
+    """The one year the links to a page name, if they agree ("ITA ประจำปี 2568")."""
+    if anchors is None:
+        return None
+    years: set[int] = set()
+    for url in {resource.url, resource.final_url}:
+        for text in anchors.get(url, {}):
+            years.update(int(y) for y in _YEAR.findall(normalise(text)))
+    return years.pop() if len(years) == 1 else None
+
+
+def _with_link_year(rows: tuple[ItemRow, ...], year: int | None) -> tuple[ItemRow, ...]:
+    if year is None or all(row.year is not None for row in rows):
+        return rows
+    return tuple(row if row.year is not None else replace(row, year=year) for row in rows)
+
+
+def _title_items(title: str, checklist: Checklist) -> set[str]:
+    """The items a row's title names most specifically (none when it names none)."""
+    label = compact_label(_LEADING_LABEL.sub("", normalise(title)))
+    scores = _scores({i.id: _synonyms(i) for i in checklist.items}, [label] if label else [])
+    best = max(scores.values(), default=0)
+    return {item_id for item_id, score in scores.items() if best and score == best}
+
+
+def _numbers_agree(rows: list[ItemRow], checklist: Checklist) -> bool:
+    """Does this page number its rows as the checklist does? A page of another form (MOIT,
+    a school ITA) uses the same O-numbers for other things: its titles disagree."""
+    agree = disagree = 0
+    for row in rows:
+        if not row.by_number or not 1 <= row.number <= len(checklist.items):
+            continue
+        named = _title_items(row.label, checklist)
+        if not named:
+            continue
+        if f"O{row.number}" in named:
+            agree += 1
+        else:
+            disagree += 1
+    return agree >= disagree
+
+
+def _row_item(row: ItemRow, checklist: Checklist, trust_numbers: bool) -> str | None:
+    if row.by_number and trust_numbers:
+        return f"O{row.number}" if 1 <= row.number <= len(checklist.items) else None
+    named = _title_items(row.label, checklist)
+    return named.pop() if len(named) == 1 else None
+
+
+def _template_files(rows: list[ItemRow], by_url: Mapping[str, Resource]) -> frozenset[str]:
+    """Files that most detail pages of one ITA page link to: a widget of the template
+    ("downloads" box), not any item's evidence."""
+    pages = {id(r): r for row in rows for link in row.links if (r := by_url.get(link.url))}
+    counts: dict[str, int] = {}
+    for resource in pages.values():
+        for url in set(detail_page_files(resource, limit=None)):
+            counts[url] = counts.get(url, 0) + 1
+    return frozenset(u for u, n in counts.items() if n >= 3 and n * 2 >= len(pages))
+
+
+def _site_template_files(by_url: Mapping[str, Resource]) -> frozenset[str]:
+    """Files linked from the content of most of the site's pages (a widget of its template)."""
+    documents = _html_documents(by_url)
+    counts: dict[str, int] = {}
+    for document in documents:
+        for url in document.content_urls or ():
+            if urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS):
+                counts[url] = counts.get(url, 0) + 1
+    return frozenset(u for u, n in counts.items() if n >= CHROME_PAGES and n * 2 >= len(documents))
+
+
+def _row_evidence(
+    url: str,
+    label: str,
+    page: str,
+    by_url: Mapping[str, Resource],
+    shared: frozenset[str] = frozenset(),
+) -> list[DeclaredLink]:
+    """What a row's link declares: the files of a per-item detail page, or the link itself."""
+    detail = by_url.get(url)
+    files = detail_page_files(detail, shared) if detail is not None else []
+    if files:
+        assert detail is not None
+        where = detail.final_url or detail.url
+        return [DeclaredLink(f, "ita_row", label, where, from_detail_page=True) for f in files]
+    return [DeclaredLink(url, "ita_row", label, page)]
+
+
+def _own_text_length(document: Document) -> int:
+    """How much a page says beyond the texts of its links."""
+    return len(document.text) - sum(len(link.text) + 1 for link in document.links)
+
+
+def detail_page_files(
+    resource: Resource, shared: frozenset[str] = frozenset(), limit: int | None = MAX_DETAIL_FILES
+) -> list[str]:
+    """The files a per-item detail page holds (vendor templates: 1-5 links, "ลิงค์", "เปิด"),
+    or [] when the page is evidence in its own right (an HTML page of executives, news...).
+    A link whose text says "open"/"download" or is the URL itself counts whatever it targets."""
+    document = resource.document
+    if (
+        document is None
+        or not resource.ok
+        or document.kind is not DocumentKind.HTML
+        or document.item_rows
+        or _own_text_length(document) > DETAIL_PAGE_OWN_CHARS
+    ):
+        return []
+    here = resource.final_url or resource.url
+    files: list[str] = []
+    for link in document.links:
+        if document.content_urls is not None and link.url not in document.content_urls:
+            continue  # menus and footers link to other items' pages
+        if link.url == here or link.url in shared:
+            continue
+        path = urlsplit(link.url).path.lower()
+        if (
+            path.endswith(DOCUMENT_EXTENSIONS)
+            or is_file_host(link.url)
+            or viewer_target(link.url) is not None
+            or _OPEN_WORDS.match(normalise(link.text))
+        ):
+            files.append(link.url)
+    for frame in document.frames:
+        inner = viewer_target(frame) or frame
+        if urlsplit(inner).path.lower().endswith(DOCUMENT_EXTENSIONS) or is_file_host(inner):
+            files.append(inner)
+    unique = [u for u in dict.fromkeys(files) if u not in shared]
+    return unique if unique and (limit is None or len(unique) <= limit) else []
 
 
 def _best_synonym(item: Item, text: str) -> int:
@@ -89,29 +271,52 @@ def _synonyms(item: Item) -> tuple[str, ...]:
     return tuple(compact_label(s) for s in (item.heading_th, *item.synonyms))
 
 
-def _document_labels(document: Document) -> list[str]:
-    """Where a document says what it is: title and headings; a file's opening lines too."""
-    labels = [document.compact_heads]
+def _document_labels(document: Document, chrome: Chrome | None = None) -> list[str]:
+    """Where a document says what it is: title and headings; a file's opening lines too.
+    Titles and headings the site repeats on many pages (``chrome``: sidebar boxes, the site's
+    name) say nothing about this page."""
+    titles, headings = chrome if chrome is not None else (frozenset(), frozenset())
+    labels = [t for t in (compact_label(document.title),) if t and t not in titles]
+    own = [h for h in map(compact_label, document.headings) if h and h not in headings]
+    labels.extend(own[:LABEL_HEADINGS])
     if document.kind is not DocumentKind.HTML:
         labels.append(document.compact_text[:300])
     return labels
 
 
-def _labels(anchor_texts: Iterable[str], resource: Resource | None) -> list[str]:
+def _labels(
+    anchor_texts: Iterable[str], resource: Resource | None, chrome: Chrome | None = None
+) -> list[str]:
     """What says what a URL is: its anchor texts and, if fetched, its title and headings."""
     labels = [compact_label(text) for text in anchor_texts if text]
     if resource is not None and resource.document is not None:
-        labels.extend(_document_labels(resource.document))
+        labels.extend(_document_labels(resource.document, chrome))
     return labels
 
 
+# What a label names first is what it is about: "รายงานผล...ตามแผนพัฒนา" is a report,
+# "จัดประชุมประชาคม...เพื่อจัดทำแผนพัฒนา" a participation activity, not the plan.
+FIRST_NAMED_BONUS = 100
+
+
 def _scores(synonyms: Mapping[str, tuple[str, ...]], labels: list[str]) -> dict[str, int]:
-    return {
-        item_id: max(
-            (len(word) for word in words for label in labels if word and word in label), default=0
-        )
-        for item_id, words in synonyms.items()
-    }
+    scores = dict.fromkeys(synonyms, 0)
+    for label in labels:
+        found: dict[str, tuple[int, int]] = {}  # item -> (position, length) of its best match
+        for item_id, words in synonyms.items():
+            for word in words:
+                at = label.find(word) if word else -1
+                if at >= 0:
+                    best = found.get(item_id)
+                    if best is None or (at, -len(word)) < (best[0], -best[1]):
+                        found[item_id] = (at, len(word))
+        if not found:
+            continue
+        first = min(at for at, _ in found.values())
+        for item_id, (at, length) in found.items():
+            score = length + (FIRST_NAMED_BONUS if at == first else 0)
+            scores[item_id] = max(scores[item_id], score)
+    return scores
 
 
 def classify(document: Document, checklist: Checklist) -> list[str]:
@@ -119,6 +324,59 @@ def classify(document: Document, checklist: Checklist) -> list[str]:
     scores = _scores({i.id: _synonyms(i) for i in checklist.items}, _document_labels(document))
     best = max(scores.values())
     return [item_id for item_id, score in scores.items() if best and score == best]
+
+
+Chrome = tuple[frozenset[str], frozenset[str]]  # titles, headings
+
+
+def _file_name(url: str) -> str:
+    """A document's file name says what it is too ("แผนพัฒนาท้องถิ่น_2568.pdf")."""
+    last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    if not last.lower().endswith(DOCUMENT_EXTENSIONS):
+        return ""
+    return compact_label(last.rsplit(".", 1)[0].replace("_", " ").replace("-", " "))
+
+
+def _chrome_labels(resources: Mapping[str, Resource]) -> Chrome:
+    """Titles and headings printed on many pages of the site: its template, not its content."""
+    titles: dict[str, int] = {}
+    headings: dict[str, int] = {}
+    for document in _html_documents(resources):
+        title = compact_label(document.title)
+        titles[title] = titles.get(title, 0) + 1
+        for text in {compact_label(h) for h in document.headings}:
+            headings[text] = headings.get(text, 0) + 1
+    return (
+        frozenset(t for t, n in titles.items() if n >= CHROME_PAGES),
+        frozenset(h for h, n in headings.items() if n >= CHROME_PAGES),
+    )
+
+
+def _html_documents(resources: Mapping[str, Resource]) -> list[Document]:
+    seen: dict[int, Document] = {}
+    for resource in resources.values():
+        document = resource.document
+        if document is not None and document.kind is DocumentKind.HTML:
+            seen.setdefault(id(document), document)
+    return list(seen.values())
+
+
+CHROME_PAGES = 3
+LABEL_HEADINGS = 3  # a page says what it is in its title and first headings, not in a list
+
+
+def _year_rank(labels: list[str], item: Item, fiscal_year: int) -> int:
+    """Between equally specific candidates the assessed year's wins: 0 for the fiscal year
+    (or a range covering it), 1 for another year the item accepts, 2 for no year, 3 for
+    other years only."""
+    years = {int(y) for label in labels for y in _YEAR.findall(label)}
+    if not years:
+        return 2
+    if fiscal_year in years or (len(years) >= 2 and min(years) <= fiscal_year <= max(years)):
+        return 0
+    if years & item.period.accepted_years(fiscal_year):
+        return 1
+    return 3
 
 
 class CandidateIndex:
@@ -133,9 +391,14 @@ class CandidateIndex:
     ) -> None:
         self._by_item: dict[str, list[Candidate]] = {item.id: [] for item in checklist.items}
         synonyms = {item.id: _synonyms(item) for item in checklist.items}
+        chrome = _chrome_labels(resources)
+        ranks: dict[tuple[str, str], int] = {}
         for url in set(resources) | set(anchors):
             texts = anchors.get(url, {})
-            labels = list(dict.fromkeys(_labels(texts, resources.get(url))))
+            labels = list(dict.fromkeys(_labels(texts, resources.get(url), chrome)))
+            name = _file_name(url)
+            if name:
+                labels.append(name)
             if not labels:
                 continue
             scores = _scores(synonyms, labels)
@@ -147,8 +410,18 @@ class CandidateIndex:
                 # the plan mentions the plan, but it is the report.
                 if score == best:
                     self._by_item[item_id].append(Candidate(url, score, is_main_site(url)))
-        for candidates in self._by_item.values():
-            candidates.sort(key=lambda c: (-c.strength, not c.on_site, len(c.url), c.url))
+                    item = checklist.item(item_id)
+                    ranks[(item_id, url)] = _year_rank(labels, item, checklist.fiscal_year)
+        for item_id, candidates in self._by_item.items():
+            candidates.sort(
+                key=lambda c: (
+                    -c.strength,
+                    ranks.get((item_id, c.url), 2),
+                    not c.on_site,
+                    len(c.url),
+                    c.url,
+                )
+            )
 
     def candidates(self, item_id: str) -> list[Candidate]:
         return self._by_item.get(item_id, [])

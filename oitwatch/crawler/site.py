@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome, describe
-from oitwatch.crawler.render import Renderer, RenderUnavailable, needs_rendering
+from oitwatch.crawler.render import Renderer, RenderUnavailable, holds_content, needs_rendering
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents.extract import document_kind
 from oitwatch.documents.html import parse_html
-from oitwatch.text.thai import compact, compact_label
+from oitwatch.text.thai import compact, compact_label, thai_digits_to_arabic
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
 _SKIP_EXTENSIONS = frozenset(
@@ -68,6 +68,9 @@ _SOFT_404_WORDS = tuple(
     )
 )
 _SOFT_404_MAX_CHARS = 3000
+# Files are fetched when judged; pages an ITA row links to are fetched after the crawl.
+_FILE_EXTENSIONS = frozenset([".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".ppt", ".pptx"])
+MAX_ROW_TARGETS = 200
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
 MAX_SITEMAP_URLS = 5000
 log = logging.getLogger(__name__)
@@ -133,6 +136,26 @@ class SiteCrawl:
         return (r for r in self.resources.values() if r.document is not None)
 
 
+_YEAR = re.compile(r"(?<!\d)(25[6-9]\d)(?!\d)")
+
+
+def row_targets(
+    document: Document, fiscal_year: int | None = None, page_years: Iterable[str] = ()
+) -> list[str]:
+    """The URLs the labelled rows of an ITA page declare: for rows of the fiscal year (or
+    the years around it) when it is known. A row's year is its own, or else the one the
+    links to the page name (``page_years``: their anchor texts)."""
+    wanted = None if fiscal_year is None else {fiscal_year - 1, fiscal_year, fiscal_year + 1}
+    linked = {int(y) for text in page_years for y in _YEAR.findall(thai_digits_to_arabic(text))}
+    page_year = linked.pop() if len(linked) == 1 else None
+    urls: dict[str, None] = {}
+    for row in document.item_rows:
+        year = row.year if row.year is not None else page_year
+        if wanted is None or year is None or year in wanted:
+            urls.update(dict.fromkeys(link.url for link in row.links))
+    return list(urls)
+
+
 def _extension(url: str) -> str:
     last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
     return last[last.rfind(".") :] if "." in last else ""
@@ -144,11 +167,33 @@ class NotFoundPrint:
 
     title: str
     length: int
+    head: str = ""  # the opening words of its text (see _text_head)
+    # Taken from the rendered page: on a JavaScript-built site every route answers the same
+    # shell, so only what the browser shows tells a missing page from a real one.
+    rendered: bool = False
 
     def matches(self, document: Document) -> bool:
-        if document.title.strip() != self.title:
+        if document.rendered != self.rendered or document.title.strip() != self.title:
             return False
+        if _text_head(document) != self.head:
+            return False  # same title and size, other words: a short page of the same template
         return abs(len(document.text) - self.length) <= max(50, self.length // 10)
+
+
+_NOT_THAI = re.compile(r"[^\u0e00-\u0e7f]+")
+
+
+def _text_head(document: Document) -> str:
+    """The first Thai words of a page: a 'not found' page prints the same ones for every URL
+    (URLs and numbers it echoes are left out)."""
+    return _NOT_THAI.sub("", document.text[:300])[:40]
+
+
+def _print(document: Document) -> NotFoundPrint | None:
+    title = document.title.strip()
+    if not title:
+        return None
+    return NotFoundPrint(title, len(document.text), _text_head(document), document.rendered)
 
 
 def looks_soft_404(document: Document, fingerprint: NotFoundPrint | None) -> bool:
@@ -212,13 +257,17 @@ class SiteCrawler:
         renderer: Renderer | None = None,
         render_mode: str = "auto",
         js_site: bool = False,
+        fiscal_year: int | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.settings = fetcher.settings
         self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
         self._priority_words = tuple({compact_label(w) for w in priority_words if w.strip()})
         self._on_resource = on_resource
-        self._not_found: NotFoundPrint | None = None
+        self._not_found: NotFoundPrint | None = None  # of static pages
+        self._not_found_rendered: NotFoundPrint | None = None  # of rendered pages
+        self._probe_url: str | None = None  # a script-shell probe, rendered on first need
+        self._probe_lock = asyncio.Lock()
         self._queued: set[str] = set()
         self._query_variants: dict[str, int] = {}
         self._heap: list[tuple[int, int, int, str]] = []
@@ -228,6 +277,8 @@ class SiteCrawler:
         self.render_mode = render_mode
         # Known (from an earlier check) or found (this one) to build its pages with scripts.
         self.js_site = js_site
+        # The assessed year: its ITA rows' pages are fetched first (and after the budget).
+        self.fiscal_year = fiscal_year
 
     def _priority(self, text: str, url: str) -> int:
         if _extension(url) in (".pdf", ".docx", ".xlsx", ".csv"):
@@ -270,6 +321,10 @@ class SiteCrawler:
             anchors.setdefault(link.url, {}).setdefault(link.text, source)
             if link.url not in self._queued:
                 self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
+        for url in self._row_targets(resource):
+            # What an ITA page declares (and the detail pages holding its files) comes first,
+            # also when the row prints its URL as text rather than as a link.
+            self._enqueue(url, resource.depth + 1, 0)
         for frame in document.frames:
             anchors.setdefault(frame, {}).setdefault(document.title, source)
             self._enqueue(frame, resource.depth + 1, 0)
@@ -286,8 +341,22 @@ class SiteCrawler:
         self._in_flight[url] = future
         try:
             result = await self.fetcher.fetch(url)
-            resource = to_resource(result, depth, self._not_found)
+            # Soft-404 is decided on what a reader sees: after rendering a script shell.
+            resource = to_resource(result, depth, None)
             await self._render_if_needed(resource)
+            document = resource.document
+            if (
+                document is not None
+                and document.rendered
+                and (self._probe_url is not None or self._probe_lock.locked())
+            ):
+                await self._learn_rendered_soft_404()  # waits while another task renders it
+            if (
+                resource.ok
+                and document is not None
+                and looks_soft_404(document, self._soft_404_print(document))
+            ):
+                resource.outcome = Outcome.SOFT_404
             self._record(resource)
             future.set_result(resource)
             return resource
@@ -306,31 +375,60 @@ class SiteCrawler:
         self.result.stats.needed_rendering += shell
         if self.render_mode == "never":
             return
-        if not (self.render_mode == "always" or self.js_site or shell) or self.renderer is None:
+        # A site known to build pages with scripts: still, a page whose static HTML already
+        # holds its rows, files or text is read as it is (class 7 of issue 15).
+        scripted = self.js_site and not holds_content(document)
+        if not (self.render_mode == "always" or scripted or shell):
             return
-        try:
-            rendered = await self.renderer.render(resource.final_url, self.result.is_main_site)
-        except RenderUnavailable:
-            return
+        rendered = await self._rendered(resource.final_url)
         if rendered is None:
             return
-        document = parse_html(rendered.html, rendered.final_url)
-        document.rendered = True
-        resource.document = document
+        resource.document = rendered
         self.result.stats.rendered += 1
         if shell:
             self.js_site = True  # render this site's pages from now on, and next time
+
+    async def _rendered(self, url: str) -> Document | None:
+        if self.renderer is None:
+            return None
+        try:
+            rendered = await self.renderer.render(url, self.result.is_main_site)
+        except RenderUnavailable:
+            return None
+        if rendered is None:
+            return None
+        document = parse_html(rendered.html, rendered.final_url)
+        document.rendered = True
+        return document
 
     async def _learn_soft_404(self, origin: str) -> None:
         """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""
         probe = await self.fetcher.fetch(f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}")
         if not probe.ok or probe.status != 200:
             return
-        resource = to_resource(probe, 0, None)
-        if resource.document is not None and resource.document.title.strip():
-            self._not_found = NotFoundPrint(
-                resource.document.title.strip(), len(resource.document.text)
-            )
+        document = to_resource(probe, 0, None).document
+        if document is None:
+            return
+        if needs_rendering(document) or (self.js_site and not holds_content(document)):
+            # A script shell answers every route alike: a print of it would match every page.
+            # What the browser shows for the probe is printed instead, when the first page
+            # is rendered (a static site never starts the browser for it).
+            self._probe_url = probe.final_url or probe.url
+        else:
+            self._not_found = _print(document)
+
+    async def _learn_rendered_soft_404(self) -> None:
+        async with self._probe_lock:
+            url, self._probe_url = self._probe_url, None
+            if url is not None:
+                document = await self._rendered(url)
+                self._not_found_rendered = _print(document) if document is not None else None
+
+    def _soft_404_print(self, document: Document) -> NotFoundPrint | None:
+        if document.rendered:
+            return self._not_found_rendered
+        # An unrendered shell is no page yet: "not found" is for what a reader would see.
+        return None if needs_rendering(document) else self._not_found
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
         robots = await self.fetcher.robots_for(origin + "/")
@@ -364,7 +462,42 @@ class SiteCrawler:
             if normal is not None:
                 self._enqueue(normal, 1, 1)
         await self._run_workers()
+        await self._fetch_row_targets()
         return self.result
+
+    def _row_targets(self, resource: Resource) -> list[str]:
+        if resource.document is None:
+            return []
+        texts: set[str] = set()
+        for url in (resource.url, resource.final_url):
+            texts.update(self.result.anchors.get(url, {}))
+        return row_targets(resource.document, self.fiscal_year, texts)
+
+    async def _fetch_row_targets(self) -> None:
+        """Pages the ITA rows link to that the page budget left out: which item each row
+        declares (a per-item detail page and its files) must be known before judging."""
+        wanted: list[str] = []
+        for resource in list(self.result.resources.values()):
+            if resource.document is None or not resource.document.item_rows:
+                continue
+            for url in self._row_targets(resource):
+                if (
+                    url not in self.result.resources
+                    and url not in wanted
+                    and self.result.is_main_site(url)
+                    and _extension(url) not in _SKIP_EXTENSIONS
+                    and _extension(url) not in _FILE_EXTENSIONS
+                ):
+                    wanted.append(url)
+        slots = asyncio.Semaphore(
+            max(1, min(self.settings.per_host * 2, self.settings.concurrency))
+        )
+
+        async def one(url: str) -> None:
+            async with slots:
+                self._learn_links(await self.fetch_resource(url, self.settings.max_depth))
+
+        await asyncio.gather(*(one(url) for url in wanted[:MAX_ROW_TARGETS]))
 
     async def _run_workers(self) -> None:
         budget = self.settings.max_pages

@@ -38,6 +38,10 @@ class ItemRow:
     number: int
     year: int | None
     links: tuple[Link, ...]
+    label: str = ""  # the row's label and title as printed ("O7 แผนดำเนินงาน...")
+    # False when the number is the list's own numbering ("17. E-Service"), not the form's
+    # item number: such a row is mapped to an item by what its title says.
+    by_number: bool = True
 
 
 @dataclass(frozen=True, slots=True)
