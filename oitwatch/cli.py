@@ -20,6 +20,7 @@ from oitwatch.errors import OitwatchError
 
 if TYPE_CHECKING:
     from oitwatch.config.registry import SiteEntry
+    from oitwatch.site_check import CheckReport
     from oitwatch.runner import BatchProgress
     from oitwatch.storage import Database
 
@@ -167,20 +168,32 @@ def check(
 
     Example: oitwatch check www.example.go.th --format json --db checks.db
     """
-    from oitwatch.report import render_table
-    from oitwatch.site_check import check_site
-
     crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
     rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
     as_json = fmt == "json"
-    settings = _settings(
-        ctx,
-        as_json=as_json,
-        database=database,
-        **({"checklist": {"year": year}} if year is not None else {}),
-        **({"crawl": crawl} if crawl else {}),
-        **({"render": rendering} if rendering else {}),
-    )
+    try:
+        settings = load_settings(
+            ctx.obj["settings_file"],
+            database=database,
+            **_pin(year),
+            **({"crawl": crawl} if crawl else {}),
+            **({"render": rendering} if rendering else {}),
+        )
+    except OitwatchError as exc:
+        _fail(str(exc), as_json=as_json)
+    report = _run_check(url, settings, as_json=as_json, declared=declared)
+    if report.site_status == "unreachable":
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
+
+
+def _run_check(
+    url: str, settings: Settings, *, as_json: bool, declared: Path | None = None
+) -> CheckReport:
+    """Check one site and print its report; exits 2 when it cannot run, 3 on a bug."""
+    from oitwatch.report import render_table
+    from oitwatch.site_check import check_site
+
     try:
         load_checklist(settings.form().year)
     except ChecklistError as exc:
@@ -210,16 +223,59 @@ def check(
         db.close()
     progress.done()
     click.echo(text)
-    if report.site_status == "unreachable":
-        sys.exit(EXIT_CANNOT_RUN)
-    sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
+    return report
 
 
-def _settings(ctx: click.Context, *, as_json: bool = False, **cli: Any) -> Settings:
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--db", "database", default=None, help="SQLite file for the demo's runs [oitwatch-demo.db]."
+)
+@click.option("--year", type=int, default=None, help="Form to check against [2569, the demo's].")
+@click.pass_context
+def demo(ctx: click.Context, fmt: str, database: str | None, year: int | None) -> None:
+    """Serve a small bundled Thai sample site on 127.0.0.1 and check it: a real report with
+    every status (pass, partial, outdated, off_site, broken, missing, unverifiable).
+
+    Exit status 0 when the report was made (the demo site has findings on purpose), 2 or 3
+    as for check.
+
+    Example: oitwatch demo
+    """
+    from oitwatch.demo import DEMO_YEAR, serve_demo
+
+    as_json = fmt == "json"
+    try:
+        settings = load_settings(
+            ctx.obj["settings_file"],
+            database=database or "oitwatch-demo.db",
+            checklist={"year": year or DEMO_YEAR},
+            # The demo server is this machine's own: no need to wait between requests.
+            crawl={"delay": 0, "per_host": 4},
+        )
+    except OitwatchError as exc:
+        _fail(str(exc), as_json=as_json)
+    with serve_demo() as sites:
+        click.echo(
+            f"oitwatch: demo site at {sites.url} (off-site host {sites.external}); checking it",
+            err=True,
+        )
+        report = _run_check(sites.url, settings, as_json=as_json)
+    sys.exit(EXIT_CANNOT_RUN if report.site_status == "unreachable" else EXIT_ALL_PASS)
+
+
+def _pin(year: int | None) -> dict[str, Any]:
+    """--year as a settings layer: it pins the form like checklist.year."""
+    return {"checklist": {"year": year}} if year is not None else {}
+
+
+def _settings(ctx: click.Context, **cli: Any) -> Settings:
     try:
         return load_settings(ctx.obj["settings_file"], **cli)
     except OitwatchError as exc:
-        _fail(str(exc), as_json=as_json)
+        _fail(str(exc))
 
 
 def _database(settings: Settings, *, as_json: bool = False) -> Database:
@@ -548,7 +604,7 @@ def checklist_show(ctx: click.Context, year: int | None) -> None:
     """
     from oitwatch.report import render_checklist
 
-    settings = _settings(ctx, **({"checklist": {"year": year}} if year is not None else {}))
+    settings = _settings(ctx, **_pin(year))
     try:
         form = settings.form()
         click.echo(form.note)

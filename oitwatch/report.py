@@ -48,6 +48,12 @@ def render_table(report: CheckReport) -> str:
     lines.append(f"Report for {report.site} against {cl.title_en}")
     if report.form_note:
         lines.append(report.form_note)
+    inferred = sum(item.inferred for item in cl.items)
+    if inferred:
+        lines.append(
+            f"กฎ {inferred} จาก {len(cl.items)} ข้ออนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ยังไม่มีคู่มือฉบับทางการ)"
+            f" / {inferred} of {len(cl.items)} rules inferred from public agency pages (no official manual yet)"
+        )
     for warning in report.warnings:
         lines.append(f"!! {warning}")
     if report.site_status == "unreachable":
@@ -69,9 +75,9 @@ def render_table(report: CheckReport) -> str:
             lines.append(f"{pad('', 4)}   Reason: {item.reason_en}")
             lines.append(f"{pad('', 4)}   วิธีแก้: {item.fix_th}")
             lines.append(f"{pad('', 4)}   Fix:    {item.fix_en}")
-        rule_note = report.rule_note(item.id)
-        if rule_note is not None:
-            lines.append(f"{pad('', 4)}   ({rule_note[0]} / {rule_note[1]})")
+            rule_note = report.rule_note(item.id)
+            if rule_note is not None:  # how sure the rule is matters where work is asked for
+                lines.append(f"{pad('', 4)}   ({rule_note[0]} / {rule_note[1]})")
     lines.append("─" * 100)
     counts: dict[Status, int] = {}
     for item in report.items:

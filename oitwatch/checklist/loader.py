@@ -134,7 +134,8 @@ def _resolve(raw: dict[str, Any], origin: str, data_dir: Path, depth: int = 0) -
         if item_id in accounted:
             raise ChecklistError(f"{where}: item {item_id} of {parent_id} is used twice")
         accounted.add(str(item_id))
-        return parent_items[item_id]
+        found: dict[str, Any] = parent_items[item_id]
+        return found
 
     items: list[dict[str, Any]] = []
     for index, change in enumerate(raw.get("items", [])):
