@@ -20,8 +20,8 @@ from oitwatch.errors import OitwatchError
 
 if TYPE_CHECKING:
     from oitwatch.config.registry import SiteEntry
-    from oitwatch.site_check import CheckReport
     from oitwatch.runner import BatchProgress
+    from oitwatch.site_check import CheckReport
     from oitwatch.storage import Database
 
 EXIT_ALL_PASS = 0
