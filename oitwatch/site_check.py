@@ -293,7 +293,7 @@ async def _evaluate_item(
     capabilities.current_losses.set(losses)  # this task's own context: the item's losses
     try:
         result = await evaluator.evaluate(item)
-        if losses:
+        if losses and result.status is not Status.PASS:  # a pass was not weakened
             weakened[item.id] = sorted(losses)
         return result
     except Exception:

@@ -21,9 +21,29 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # ../shared (seeds, notes, the registry sample) is beside the project on CI, not in a user's
 # clone: tests that verify citations against it skip without it.
 needs_shared = pytest.mark.skipif(
-    not (SHARED / "seeds").is_dir(),
-    reason="../shared (the seed documents) is not beside this clone: citations cannot be verified",
+    not SHARED.is_dir(),
+    reason="../shared (seed documents, registry sample) is not beside this clone: "
+    "citations against the seeds and the real registry sample cannot be checked",
 )
+
+# The quick subset (`pytest -m quick`): seconds, no browser, no OCR, no ../shared needed.
+# CI also runs it from a copy of the project with no ../shared beside it (test_install.py).
+QUICK_FILES = frozenset(
+    {
+        "test_checklist_data.py",
+        "test_registry.py",
+        "test_seeds.py",
+        "test_periods.py",
+        "test_urls_charset.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in QUICK_FILES and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.quick)
+
 
 # The suite's fixtures and expectations are written against the FY2568 form: pin it, as a user
 # would with checklist.year. Tests of the year in force remove the pin (env value None).
