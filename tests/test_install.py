@@ -306,7 +306,6 @@ def test_wheel_installs_into_a_fresh_venv_and_checks_a_site(tmp_path: Path) -> N
             "pip",
             "wheel",
             "--no-deps",
-            "--no-build-isolation",
             "-w",
             str(dist),
             str(source),
