@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 project="$(pwd)"
 
-say() { printf '\033[1m[oitwatch install]\033[0m %s\n' "$*" >&2; }
+say() { if [ -t 2 ]; then printf '\033[1m[oitwatch install]\033[0m %s\n' "$*" >&2; else printf '[oitwatch install] %s\n' "$*" >&2; fi; }
 
 if [ "$(id -u)" -eq 0 ]; then
   as_root() { "$@"; }
