@@ -109,7 +109,7 @@ class _ProgressLine:
 )
 @click.pass_context
 def main(ctx: click.Context, settings_file: Path | None) -> None:
-    """Check Thai local-government websites against the ITA/OIT checklist (O1–O28).
+    """Check Thai local-government websites against the ITA/OIT checklist (the form in force).
 
     Example: oitwatch check https://www.example.go.th
     """

@@ -378,9 +378,8 @@ async def check_site(
             js_site=site.needs_render,
         )
         crawl = await crawler.crawl()
-        notes: list[str] = [form.note]
         weakened: dict[str, list[str]] = {}
-        notes += _rendering_notes(crawl.stats, renderer, settings.render.mode)
+        notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
         if crawl.reachable and not site.name and crawl.start and crawl.start.document:
             db.name_site(site.id, crawl.start.document.title)  # untrusted text: escaped on display
         # Remember what this crawl saw: script shells, or none (a site that stopped needing it).
@@ -436,6 +435,7 @@ async def check_site(
             _mark_weakened(results, weakened, notes)
             if settings.render.screenshots and renderer.available():
                 await _screenshots(results, renderer, crawl.is_main_site, settings, run_id)
+        notes.append(form.note)  # which form, and why: on every report
         flush()
         score = estimate(checklist, results)
         db.finish_run(
