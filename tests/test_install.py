@@ -101,6 +101,34 @@ def test_a_check_without_ocr_says_so_on_top_and_on_the_item(tmp_path: Path) -> N
     assert any(line.startswith("!! ตรวจได้ไม่เต็มที่") for line in top), top
 
 
+def test_a_check_without_chromium_says_so_on_the_items_it_may_have_missed(
+    tmp_path: Path,
+) -> None:
+    from tests.fixtures.js_sites import js_site_routes
+
+    site = FixtureSite("127.0.0.31", js_site_routes(scripted=True)).start()
+    try:
+        result = run_cli(
+            "check",
+            site.url,
+            "--format",
+            "json",
+            "--db",
+            str(tmp_path / "js.db"),
+            env={
+                "OITWATCH_RENDER__EXECUTABLE": "/nonexistent/chromium",
+                "OITWATCH_OCR__ENABLED": "false",
+            },
+        )
+    finally:
+        site.stop()
+    data = result.json
+    missing = [i for i in data["items"] if i["status"] == "missing"]
+    assert missing and all(i["weakened_by"] == ["chromium"] for i in missing)
+    assert all("ตรวจได้ไม่เต็มที่" in i["reason_th"] for i in missing)
+    assert any("no Chromium" in w and "apt-get install -y chromium" in w for w in data["warnings"])
+
+
 # -- the year in force ------------------------------------------------------------------
 
 
