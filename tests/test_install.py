@@ -279,15 +279,29 @@ def test_a_bug_in_one_item_or_resource_costs_that_item_only(
 # -- a fresh clone ----------------------------------------------------------------------
 
 
+_NOT_PROJECT = {".git", ".venv", "build", "dist", "__pycache__", ".pytest_cache", ".mypy_cache"}
+
+
 def _project_files() -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [f for f in listed.stdout.splitlines() if (ROOT / f).is_file()]
+    """The project's files as a clone has them: git's list, or (a tarball, a copy) the tree
+    less what .gitignore keeps out."""
+    if (ROOT / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [f for f in listed.stdout.splitlines() if (ROOT / f).is_file()]
+    return [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*")
+        if path.is_file()
+        and not _NOT_PROJECT & set(path.relative_to(ROOT).parts)
+        and not path.name.startswith(".")
+        and path.suffix not in (".db", ".pyc")
+    ]
 
 
 def _copy_project(target: Path) -> Path:
