@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -13,23 +14,66 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from oitwatch import __version__
-from oitwatch.checklist import ChecklistError, load_checklist
+from oitwatch.checklist import ChecklistError, available_years, load_checklist
 from oitwatch.config import Settings, load_settings
 from oitwatch.errors import OitwatchError
 
 if TYPE_CHECKING:
     from oitwatch.config.registry import SiteEntry
     from oitwatch.runner import BatchProgress
+    from oitwatch.site_check import CheckReport
     from oitwatch.storage import Database
 
 EXIT_ALL_PASS = 0
 EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
+EXIT_INTERNAL_ERROR = 3  # a bug in oitwatch, never a finding about the site
+REPORT_BUGS = "https://github.com/oitwatch/oitwatch/issues"
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, *, as_json: bool = False) -> NoReturn:
+    if as_json:
+        click.echo(json.dumps(_error_object("cannot_run", message), ensure_ascii=False, indent=2))
     click.echo(f"oitwatch: {message}", err=True)
     sys.exit(EXIT_CANNOT_RUN)
+
+
+def _error_object(kind: str, message: str, exception: str | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"kind": kind, "message": message, "version": __version__}
+    if exception is not None:
+        error["exception"] = exception
+        error["message_th"] = "เกิดข้อผิดพลาดภายในโปรแกรม โปรดแจ้งผู้พัฒนา"
+        error["report_to"] = REPORT_BUGS
+    return {"error": error}
+
+
+def _internal_error(exc: BaseException, *, as_json: bool = False) -> NoReturn:
+    """A bug: the traceback to stderr (the log), exit 3, and a JSON error object if asked."""
+    traceback.print_exception(exc, file=sys.stderr)
+    message = f"internal error, please report ({REPORT_BUGS}): {type(exc).__name__}: {exc}"
+    if as_json:
+        click.echo(
+            json.dumps(
+                _error_object("internal_error", message, type(exc).__name__),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    click.echo(f"oitwatch: {message}", err=True)
+    sys.exit(EXIT_INTERNAL_ERROR)
+
+
+class _Main(click.Group):
+    """Every command: an exception nobody expected is an internal error (exit 3), never a
+    finding (1) or a site that could not be checked (2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            _internal_error(exc)
 
 
 class _ProgressLine:
@@ -55,7 +99,7 @@ class _ProgressLine:
             click.echo("\r\x1b[2K", err=True, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oitwatch")
 @click.option(
     "--settings",
@@ -65,7 +109,7 @@ class _ProgressLine:
 )
 @click.pass_context
 def main(ctx: click.Context, settings_file: Path | None) -> None:
-    """Check Thai local-government websites against the ITA/OIT checklist (O1–O28).
+    """Check Thai local-government websites against the ITA/OIT checklist (the form in force).
 
     Example: oitwatch check https://www.example.go.th
     """
@@ -75,7 +119,10 @@ def main(ctx: click.Context, settings_file: Path | None) -> None:
 @main.command()
 @click.argument("url")
 @click.option(
-    "--year", type=int, default=None, help="Fiscal year (พ.ศ.) of the checklist, e.g. 2568."
+    "--year",
+    type=int,
+    default=None,
+    help="Fiscal year (พ.ศ.) of the form, e.g. 2568 [the year in force today, else the newest].",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -114,33 +161,53 @@ def check(
     render: str | None,
     screenshots: bool | None,
 ) -> None:
-    """Crawl one website and report O1–O28: what is there, where, and what to fix.
+    """Crawl one website and report every OIT item: what is there, where, and what to fix.
 
-    Exit status: 0 every item passes, 1 some items need work, 2 the check could not run.
+    Exit status: 0 every item passes, 1 some items need work, 2 the check could not run,
+    3 internal error (a bug: please report it).
 
     Example: oitwatch check www.example.go.th --format json --db checks.db
     """
+    crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
+    rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
+    as_json = fmt == "json"
+    try:
+        settings = load_settings(
+            ctx.obj["settings_file"],
+            database=database,
+            **_pin(year),
+            **({"crawl": crawl} if crawl else {}),
+            **({"render": rendering} if rendering else {}),
+        )
+    except OitwatchError as exc:
+        _fail(str(exc), as_json=as_json)
+    report = _run_check(url, settings, as_json=as_json, declared=declared)
+    if report.site_status == "unreachable":
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
+
+
+def _run_check(
+    url: str, settings: Settings, *, as_json: bool, declared: Path | None = None
+) -> CheckReport:
+    """Check one site and print its report; exits 2 when it cannot run, 3 on a bug."""
     from oitwatch.report import render_table
     from oitwatch.site_check import check_site
 
-    crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
-    rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
-    settings = _settings(
-        ctx,
-        database=database,
-        fiscal_year=year,
-        **({"crawl": crawl} if crawl else {}),
-        **({"render": rendering} if rendering else {}),
-    )
     try:
-        load_checklist(settings.fiscal_year)
+        load_checklist(settings.form().year)
     except ChecklistError as exc:
-        _fail(str(exc))
-    db = _database(settings)
+        _fail(str(exc), as_json=as_json)
+    db = _database(settings, as_json=as_json)
     progress = _ProgressLine()
     try:
         report = asyncio.run(
             check_site(url, settings, db, declared_file=declared, on_progress=progress)
+        )
+        text = (
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+            if as_json
+            else render_table(report)
         )
     except KeyboardInterrupt:
         progress.done()
@@ -148,17 +215,60 @@ def check(
         sys.exit(130)
     except OitwatchError as exc:
         progress.done()
-        _fail(str(exc))
+        _fail(str(exc), as_json=as_json)
+    except Exception as exc:
+        progress.done()
+        _internal_error(exc, as_json=as_json)
     finally:
         db.close()
     progress.done()
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render_table(report))
-    if report.site_status == "unreachable":
-        sys.exit(EXIT_CANNOT_RUN)
-    sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
+    click.echo(text)
+    return report
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--db", "database", default=None, help="SQLite file for the demo's runs [oitwatch-demo.db]."
+)
+@click.option("--year", type=int, default=None, help="Form to check against [2569, the demo's].")
+@click.pass_context
+def demo(ctx: click.Context, fmt: str, database: str | None, year: int | None) -> None:
+    """Serve a small bundled Thai sample site on 127.0.0.1 and check it: a real report with
+    every status (pass, partial, outdated, off_site, broken, missing, unverifiable).
+
+    Exit status 0 when the report was made (the demo site has findings on purpose), 2 or 3
+    as for check.
+
+    Example: oitwatch demo
+    """
+    from oitwatch.demo import DEMO_YEAR, serve_demo
+
+    as_json = fmt == "json"
+    try:
+        settings = load_settings(
+            ctx.obj["settings_file"],
+            database=database or "oitwatch-demo.db",
+            checklist={"year": year or DEMO_YEAR},
+            # The demo server is this machine's own: no need to wait between requests.
+            crawl={"delay": 0, "per_host": 4},
+        )
+    except OitwatchError as exc:
+        _fail(str(exc), as_json=as_json)
+    with serve_demo() as sites:
+        click.echo(
+            f"oitwatch: demo site at {sites.url} (off-site host {sites.external}); checking it",
+            err=True,
+        )
+        report = _run_check(sites.url, settings, as_json=as_json)
+    sys.exit(EXIT_CANNOT_RUN if report.site_status == "unreachable" else EXIT_ALL_PASS)
+
+
+def _pin(year: int | None) -> dict[str, Any]:
+    """--year as a settings layer: it pins the form like checklist.year."""
+    return {"checklist": {"year": year}} if year is not None else {}
 
 
 def _settings(ctx: click.Context, **cli: Any) -> Settings:
@@ -168,13 +278,13 @@ def _settings(ctx: click.Context, **cli: Any) -> Settings:
         _fail(str(exc))
 
 
-def _database(settings: Settings) -> Database:
+def _database(settings: Settings, *, as_json: bool = False) -> Database:
     from oitwatch.storage import open_database
 
     try:
         return open_database(settings.database_url)
     except OitwatchError as exc:
-        _fail(str(exc))
+        _fail(str(exc), as_json=as_json)
 
 
 def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry]:
@@ -483,15 +593,75 @@ def checklist_group() -> None:
 
 
 @checklist_group.command(name="show")
-@click.option("--year", type=int, default=2568, show_default=True, help="Fiscal year (พ.ศ.).")
-def checklist_show(year: int) -> None:
+@click.option(
+    "--year", type=int, default=None, help="Fiscal year (พ.ศ.) [the form in force today]."
+)
+@click.pass_context
+def checklist_show(ctx: click.Context, year: int | None) -> None:
     """Print the checklist's items and required elements.
 
-    Example: oitwatch checklist show --year 2568
+    Example: oitwatch checklist show --year 2569
     """
     from oitwatch.report import render_checklist
 
+    settings = _settings(ctx, **_pin(year))
     try:
-        click.echo(render_checklist(load_checklist(year)))
+        form = settings.form()
+        click.echo(form.note)
+        click.echo(render_checklist(load_checklist(form.year)))
     except ChecklistError as exc:
         _fail(str(exc))
+
+
+@checklist_group.command(name="list")
+@click.pass_context
+def checklist_list(ctx: click.Context) -> None:
+    """List the forms this version knows, and which one a check uses today.
+
+    Example: oitwatch checklist list
+    """
+    settings = _settings(ctx)
+    try:
+        form = settings.form()
+        for year in available_years():
+            checklist = load_checklist(year)
+            inferred = sum(item.inferred for item in checklist.items)
+            line = (
+                f"{checklist.id}  FY{year}  {len(checklist.items)} items"
+                + (f"  (extends {checklist.extends})" if checklist.extends else "")
+                + (f"  {inferred} rules inferred from agency pages" if inferred else "")
+                + ("  <- used by default" if year == form.year else "")
+            )
+            click.echo(line)
+            click.echo(f"    {checklist.title_th}")
+    except ChecklistError as exc:
+        _fail(str(exc))
+    click.echo(form.note)
+
+
+@main.command()
+@click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.pass_context
+def doctor(ctx: click.Context, database: str | None) -> None:
+    """What this machine can do: each capability ok or missing, what a check loses without it,
+    and the command that fixes it. Exit status 0 when all is there, 1 when something is missing.
+
+    Example: oitwatch doctor
+    """
+    from oitwatch.capabilities import check_all
+
+    settings = _settings(ctx, database=database)
+    found = check_all(settings)
+    for capability in found:
+        state = "ok     " if capability.ok else "MISSING"
+        click.echo(f"[{state}] {capability.name_th} / {capability.name_en}: {capability.detail}")
+        if not capability.ok:
+            click.echo(f"          ผลกระทบ: {capability.lost_th}")
+            click.echo(f"          Lost:    {capability.lost_en}")
+            click.echo(f"          Fix:     {capability.fix}")
+    try:
+        click.echo(f"[ok     ] {settings.form().note}")
+    except ChecklistError as exc:
+        click.echo(f"[MISSING] checklist: {exc}")
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_ALL_PASS if all(c.ok for c in found) else EXIT_FINDINGS)

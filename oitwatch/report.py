@@ -46,6 +46,16 @@ def render_table(report: CheckReport) -> str:
     cl = report.checklist
     lines.append(f"รายงานการตรวจ {cl.id} เว็บไซต์ {report.site}")
     lines.append(f"Report for {report.site} against {cl.title_en}")
+    if report.form_note:
+        lines.append(report.form_note)
+    inferred = sum(item.inferred for item in cl.items)
+    if inferred:
+        lines.append(
+            f"กฎ {inferred} จาก {len(cl.items)} ข้ออนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ยังไม่มีคู่มือฉบับทางการ)"
+            f" / {inferred} of {len(cl.items)} rules inferred from public agency pages (no official manual yet)"
+        )
+    for warning in report.warnings:
+        lines.append(f"!! {warning}")
     if report.site_status == "unreachable":
         lines.append("!! เปิดเว็บไซต์หลักไม่ได้ / the main website cannot be reached")
     lines.append(f"หน้าที่ตรวจ / pages fetched: {report.pages_fetched}")
@@ -65,6 +75,9 @@ def render_table(report: CheckReport) -> str:
             lines.append(f"{pad('', 4)}   Reason: {item.reason_en}")
             lines.append(f"{pad('', 4)}   วิธีแก้: {item.fix_th}")
             lines.append(f"{pad('', 4)}   Fix:    {item.fix_en}")
+            rule_note = report.rule_note(item.id)
+            if rule_note is not None:  # how sure the rule is matters where work is asked for
+                lines.append(f"{pad('', 4)}   ({rule_note[0]} / {rule_note[1]})")
     lines.append("─" * 100)
     counts: dict[Status, int] = {}
     for item in report.items:
@@ -77,8 +90,10 @@ def render_table(report: CheckReport) -> str:
         f"คะแนน OIT โดยประมาณ: {report.estimate.oit:.2f} / Estimated OIT score: "
         f"{report.estimate.oit:.2f} ({report.estimate.method})"
     )
+    shown = {report.form_note, *report.warnings}
     for note in report.notes:
-        lines.append(f"note: {note}")
+        if note not in shown:
+            lines.append(f"note: {note}")
     return "\n".join(lines)
 
 
@@ -92,6 +107,11 @@ def render_checklist(checklist: Checklist) -> str:
         lines.append(
             f"{pad('', 4)} {item.gloss_en} — ตัวชี้วัดย่อย {item.sub_indicator}, period: {period}, hosting: {item.hosting.value}"
         )
+        if item.inferred:
+            lines.append(
+                f"{pad('', 4)} (กฎข้อนี้อนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ / rule inferred from"
+                f" public agency pages, confidence: {item.confidence.value}; source: {item.source})"
+            )
         for element in item.elements:
             lines.append(f"{pad('', 6)}- {element.th} / {element.en}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from oitwatch.checklist import Checklist, load_checklist
+from oitwatch import capabilities
+from oitwatch.checklist import Checklist, Item, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
 from oitwatch.checklist.findings import ItemResult, Status
 from oitwatch.checklist.locate import (
@@ -37,6 +39,9 @@ from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
 
 RESOURCE_BATCH = 200
+log = logging.getLogger(__name__)
+INTERNAL_ERROR_TH = "เกิดข้อผิดพลาดภายในโปรแกรมขณะตรวจข้อนี้ โปรดแจ้งผู้พัฒนา"
+INTERNAL_ERROR_EN = "internal error, please report"
 T = TypeVar("T")
 _ITEM_LABEL = re.compile(r"^\s*(?:ข้อ\s*)?[oO]?\s*0*(\d{1,2})\s*$")
 
@@ -61,10 +66,31 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
     site_id: int = 0
     pages_rendered: int = 0
+    form_note: str = ""  # which form was used and why (the year in force, or pinned)
+    weakened: dict[str, list[str]] = field(default_factory=dict)  # item -> capabilities missing
 
     @property
     def all_pass(self) -> bool:
         return all(item.status is Status.PASS for item in self.items)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Capabilities whose absence weakened verdicts: the top of the report."""
+        lost = sorted({c for caps in self.weakened.values() for c in caps})
+        return [capabilities.weakened_warning(c) for c in lost]
+
+    def rule_note(self, item_id: str) -> tuple[str, str] | None:
+        """(Thai, English) when the item's rule is inferred rather than from the manual."""
+        try:
+            rule = self.checklist.item(item_id)
+        except KeyError:
+            return None
+        if not rule.inferred:
+            return None
+        return (
+            f"กฎข้อนี้อนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ความเชื่อมั่น: {_CONFIDENCE_TH[rule.confidence.value]})",
+            f"rule inferred from public agency pages (confidence: {rule.confidence.value})",
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +108,8 @@ class CheckReport:
                 "method": self.estimate.method,
             },
             "notes": self.notes,
+            "form_note": self.form_note,
+            "warnings": self.warnings,
             "items": [
                 {
                     "id": item.id,
@@ -102,6 +130,9 @@ class CheckReport:
                     "reason_en": item.reason_en,
                     "fix_th": item.fix_th,
                     "fix_en": item.fix_en,
+                    "weakened_by": self.weakened.get(item.id, []),
+                    "rule_confidence": self.checklist.item(item.id).confidence.value,
+                    "rule_note": " / ".join(self.rule_note(item.id) or ()),
                 }
                 for item in self.items
             ],
@@ -191,6 +222,7 @@ async def _screenshots(
             result.screenshot = str(path)
 
 
+_CONFIDENCE_TH = {"official": "ตามคู่มือ", "medium": "ปานกลาง", "low": "ต่ำ"}
 _NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".png", ".jpg", ".jpeg")
 
 
@@ -213,6 +245,8 @@ def _evidence_fetcher(
 
     async def fetch(url: str) -> Resource:
         resource = await crawler.fetch_resource(url)
+        if reader is None and resource.unreadable == "no_text":
+            capabilities.note_loss("ocr")
         if reader is None or resource.unreadable != "no_text" or resource.sha256 is None:
             return resource
         location = resource.final_url or resource.url
@@ -235,6 +269,47 @@ def _priority_words(checklist: Checklist) -> list[str]:
     for item in checklist.items:
         words.extend(item.synonyms)
     return words
+
+
+def _mark_weakened(
+    results: list[ItemResult], weakened: dict[str, list[str]], notes: list[str]
+) -> None:
+    """Say on each item, and once for the report, which verdicts a missing capability weakened."""
+    for result in results:
+        for capability in weakened.get(result.id, []):
+            th, en = capabilities.WEAKENED[capability]
+            result.reason_th = f"{result.reason_th} (ตรวจได้ไม่เต็มที่: {th})".strip()
+            result.reason_en = f"{result.reason_en} (verdict weakened: {en})".strip()
+    for capability in sorted({c for lost in weakened.values() for c in lost}):
+        notes.append(capabilities.weakened_warning(capability))
+
+
+async def _evaluate_item(
+    evaluator: ItemEvaluator, item: Item, site: str, weakened: dict[str, list[str]]
+) -> ItemResult:
+    """One item's verdict. A bug met while judging one item (or one of its resources) costs
+    that item, reported as unverifiable with the traceback in the log, not the whole check.
+    Capabilities missing while judging it are recorded in ``weakened``."""
+    losses: set[str] = set()
+    capabilities.current_losses.set(losses)  # this task's own context: the item's losses
+    try:
+        result = await evaluator.evaluate(item)
+        if losses and result.status is not Status.PASS:  # a pass was not weakened
+            weakened[item.id] = sorted(losses)
+        return result
+    except Exception:
+        log.exception("internal error while checking %s of %s", item.id, site)
+        return ItemResult(
+            item.id,
+            Status.UNVERIFIABLE,
+            None,
+            item.heading_th,
+            item.gloss_en,
+            reason_th=f"{INTERNAL_ERROR_TH} ({INTERNAL_ERROR_EN})",
+            reason_en=f"{INTERNAL_ERROR_EN}: the checker failed on this item, not the site",
+            fix_th=item.fix_th,
+            fix_en=item.fix_en,
+        )
 
 
 async def check_site(
@@ -271,7 +346,8 @@ async def check_site(
                 entry=entry,
             )
     url = normalise_site_url(raw_url)
-    checklist = load_checklist(settings.fiscal_year)
+    form = settings.form()
+    checklist = load_checklist(form.year)
     declared_override = read_declared(declared_file, checklist) if declared_file else None
     site = db.site(url, entry)
     run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year, batch_id)
@@ -304,6 +380,7 @@ async def check_site(
             fiscal_year=checklist.fiscal_year,
         )
         crawl = await crawler.crawl()
+        weakened: dict[str, list[str]] = {}
         notes: list[str] = _rendering_notes(crawl.stats, renderer, settings.render.mode)
         if crawl.reachable and not site.name and crawl.start and crawl.start.document:
             db.name_site(site.id, crawl.start.document.title)  # untrusted text: escaped on display
@@ -346,9 +423,23 @@ async def check_site(
                 ),
             )
             evaluator = ItemEvaluator(view)
-            results = list(await asyncio.gather(*(evaluator.evaluate(i) for i in checklist.items)))
+            results = list(
+                await asyncio.gather(
+                    *(_evaluate_item(evaluator, i, url, weakened) for i in checklist.items)
+                )
+            )
+            if (
+                crawl.stats.needed_rendering
+                and not crawl.stats.rendered
+                and not renderer.available()
+            ):
+                for result in results:  # they may be on the pages that could not be read
+                    if result.status is Status.MISSING:
+                        weakened.setdefault(result.id, []).append("chromium")
+            _mark_weakened(results, weakened, notes)
             if settings.render.screenshots and renderer.available():
                 await _screenshots(results, renderer, crawl.is_main_site, settings, run_id)
+        notes.append(form.note)  # which form, and why: on every report
         flush()
         score = estimate(checklist, results)
         db.finish_run(
@@ -378,4 +469,6 @@ async def check_site(
         notes,
         site.id,
         crawl.stats.rendered,
+        form_note=form.note,
+        weakened=weakened,
     )

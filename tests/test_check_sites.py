@@ -218,5 +218,9 @@ def test_year_2569_needs_no_code_change(good: FixtureSite, tmp_path: Path) -> No
     statuses = {i["id"]: i["status"] for i in data["items"]}
     # The site's ITA page has no 2569 table, so nothing is declared: items are found by meaning.
     assert not any(i["declared"] for i in data["items"])
-    assert statuses["O1"] == "pass"  # the structure page, found through its title
+    urls = {i["id"]: i["url"] or "" for i in data["items"]}
+    # Renumbered items are found through their meaning: 2568's O17 and O28 are 2569's O16, O26.
+    assert statuses["O16"] == "pass" and urls["O16"].endswith("/docs/complaint-manual.pdf")
+    assert statuses["O26"] == "pass" and urls["O26"].endswith("/integrity-report-2568.pdf")
+    assert statuses["O1"] != "pass"  # 2569's O1 also wants the duties and powers: not there
     assert statuses["O6"] == "outdated"  # the annual plan found is 2568's

@@ -54,7 +54,7 @@ def test_photographed_announcement_png() -> None:
     document = asyncio.run(
         ScanReader(OcrEngine()).read("png", DocumentKind.IMAGE, "http://x/a.png", load)
     )
-    item = load_checklist().item("O21")
+    item = load_checklist(2568).item("O21")
     assessed = assess(item, judge(item, [document], 2568), 2568)
     assert [e.id for e in assessed.elements if not e.found] == ["signed"]  # no signature in it
 
@@ -69,7 +69,7 @@ def test_unreadable_year_in_a_scan_is_unconfirmed_not_outdated(year_text: str) -
         text=f"ประกาศเจตนารมณ์ No Gift Policy ประจำปี {year_text} ไม่รับของขวัญ"
         " ลงชื่อ (นายสมชาย ใจดี) นายกองค์การบริหารส่วนตำบล",
     )
-    item = load_checklist().item("O21")
+    item = load_checklist(2568).item("O21")
     assessed = assess(item, judge(item, [document], 2568), 2568)
     assert assessed.status.value == "partial"
     assert [e.id for e in assessed.elements if not e.found] == ["period_unconfirmed"]
@@ -82,5 +82,5 @@ def test_arabic_year_in_a_scan_still_counts() -> None:
         ocr=True,
         text="ประกาศเจตนารมณ์ No Gift Policy ประจำปี 2566 ไม่รับของขวัญ ลงชื่อ นายก",
     )
-    item = load_checklist().item("O21")
+    item = load_checklist(2568).item("O21")
     assert assess(item, judge(item, [document], 2568), 2568).status.value == "outdated"

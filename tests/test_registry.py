@@ -10,9 +10,13 @@ import pytest
 
 from oitwatch.config.registry import import_registry_csv, load_registry, normalise_address
 from oitwatch.errors import ConfigError
-from tests.conftest import SHARED, run_cli
+from tests.conftest import SHARED, needs_shared, run_cli
 
 SAMPLE = SHARED / "registry" / "dla-sample.csv"
+# Our own messy export, with the same classes of mess as the real sample (shared/registry):
+# one row per subdistrict, CRLF, blank and "-" websites, spaces in domains and schemes, a
+# double dot, a comma for a dot inside quotes, an e-mail, a path, dates in address columns.
+MESSY = Path(__file__).parent / "fixtures" / "registry-messy.csv"
 
 
 @pytest.mark.parametrize(
@@ -50,6 +54,35 @@ def test_unusable_addresses_say_why(raw: str, reason: str) -> None:
     assert url is None and reason in why
 
 
+def test_messy_registry_accounts_for_every_agency() -> None:
+    raw = MESSY.read_bytes()
+    assert b"\r\n" in raw  # CRLF, as the real export
+    text = raw.decode("utf-8")
+    result = import_registry_csv(text)
+    codes = {row[3] for row in list(csv.reader(text.splitlines()))[1:]}
+    assert result.rows == 16 and len(codes) == 11
+    assert {s.code for s in result.sites} | {r.code for r in result.rejected} == codes
+    assert not {s.code for s in result.sites} & {r.code for r in result.rejected}
+    assert {(r.line, r.code) for r in result.rejected} == {
+        (8, "9010104"),
+        (11, "9010106"),
+        (15, "9010110"),
+        (16, "9010111"),
+    }
+    assert {s.code: s.url for s in result.sites} == {
+        "9010101": "http://www.thotsopnuea.go.th/",
+        "9010102": "http://www.khlongthotlong.go.th/",
+        "9010103": "http://www.nasathit.go.th/",
+        "9010105": "https://www.huaytuayang.go.th/",
+        "9010107": "http://www.khaosathit.go.th/",
+        "9010108": "http://palong.go.th/public/",
+        "9010109": "http://www.saichamlong.go.th/",
+    }
+    quoted = next(s for s in result.sites if s.code == "9010109")
+    assert quoted.name == "ไสจำลอง, เขาสาธิต"
+
+
+@needs_shared
 def test_real_registry_sample_accounts_for_every_agency() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     result = import_registry_csv(text)
@@ -79,18 +112,18 @@ def test_quoted_fields_are_parsed() -> None:
 def test_cli_import_merges_and_keeps_recipients(tmp_path: Path) -> None:
     registry = tmp_path / "sites.toml"
     registry.write_text(
-        '[[sites]]\nurl = "http://www.khlongphon.go.th/"\ncode = "5810402"\nname = "old name"\n'
-        'recipients = ["webmaster@khlongphon.go.th"]\n',
+        '[[sites]]\nurl = "http://www.khlongthotlong.go.th/"\ncode = "9010102"\nname = "old name"\n'
+        'recipients = ["webmaster@khlongthotlong.go.th"]\n',
         encoding="utf-8",
     )
-    result = run_cli("sites", "import", str(SAMPLE), "--to", str(registry))
+    result = run_cli("sites", "import", str(MESSY), "--to", str(registry))
     assert result.code == 0, result.stderr
-    assert "43 agencies with a usable website (42 new, 1 updated)" in result.stdout
-    assert "line 16: 5810404 คลองพนพัฒนา: no website given" in result.stdout
+    assert "7 agencies with a usable website (6 new, 1 updated)" in result.stdout
+    assert "line 8: 9010104 บ้านจำลอง: no website given" in result.stdout
     sites = load_registry(registry)
-    assert len(sites) == 43
-    khlongphon = next(s for s in sites if s.code == "5810402")
-    assert khlongphon.name == "คลองพน" and khlongphon.recipients == ["webmaster@khlongphon.go.th"]
+    assert len(sites) == 7
+    kept = next(s for s in sites if s.code == "9010102")
+    assert kept.name == "คลองทดลอง" and kept.recipients == ["webmaster@khlongthotlong.go.th"]
     assert tomllib.loads(registry.read_text(encoding="utf-8"))["sites"]
 
 

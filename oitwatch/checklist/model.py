@@ -61,6 +61,14 @@ class Scope(StrEnum):
     SITE = "site"  # anywhere on the main website (the EIT QR code of O28)
 
 
+class Confidence(StrEnum):
+    """How sure a rule is: shown on the report where it is not from the official manual."""
+
+    OFFICIAL = "official"  # the official elements, as the manual or an official form words them
+    MEDIUM = "medium"  # inferred from public agency pages that agree with each other
+    LOW = "low"  # inferred from one agency's pages, or carried forward by assumption
+
+
 class Element(_Frozen):
     """A required element of an item and how its presence is recognised.
 
@@ -118,6 +126,14 @@ class Item(_Frozen):
     fix_th: str = Field(min_length=1)
     fix_en: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    confidence: Confidence = Confidence.OFFICIAL
+    # The previous form's items this one continues (``from`` and ``absorbs`` in a file that
+    # ``extends`` another): how an item is followed across years, by meaning, not by number.
+    continues: tuple[str, ...] = ()
+
+    @property
+    def inferred(self) -> bool:
+        return self.confidence is not Confidence.OFFICIAL
 
     @property
     def number(self) -> int:
@@ -136,6 +152,7 @@ class Checklist(_Frozen):
     fiscal_year: int = Field(ge=2560, le=2700)
     title_th: str
     title_en: str
+    extends: str | None = None  # the form this one was written as differences from
     sources: dict[str, str]
     # Labels that mark the site's ITA/OIT page, in menus and headings.
     ita_page_synonyms: tuple[str, ...] = Field(min_length=1)

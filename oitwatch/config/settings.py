@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from oitwatch import __version__
 from oitwatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from oitwatch.checklist.loader import FormChoice
 
 DEFAULT_DB = "oitwatch.db"
 CONTACT_URL = "https://github.com/oitwatch/oitwatch#for-webmasters"
@@ -131,13 +136,28 @@ class RunSettings(BaseModel):
     sites_in_flight: int = Field(default=16, ge=1, le=1000, description="Sites checked at once")
 
 
+class ChecklistSettings(BaseModel):
+    """Which OIT form to check against."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(
+        default=None,
+        description="Pin a form (พ.ศ., e.g. 2569); default: the fiscal year in force today",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
     )
 
     database: str = Field(default=DEFAULT_DB, description="SQLite file path or SQLAlchemy URL")
-    fiscal_year: int = Field(default=2568, description="Which checklist to check against")
+    checklist: ChecklistSettings = Field(default_factory=ChecklistSettings)
+    today: date | None = Field(
+        default=None,
+        description="The date to take as today (OITWATCH_TODAY), for tests; default: the clock",
+    )
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
@@ -147,6 +167,17 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+
+    def form(self) -> FormChoice:
+        """The form to check against: checklist.year if set, else the one in force today."""
+        from oitwatch.checklist.loader import form_in_force
+
+        today = self.today or datetime.now(ZoneInfo("Asia/Bangkok")).date()
+        return form_in_force(today, self.checklist.year)
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.form().year
 
     @property
     def database_url(self) -> str:
