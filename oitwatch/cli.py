@@ -318,6 +318,13 @@ def run(
         )
     for error in summary.errors:
         click.echo(f"error: {error}", err=True)
+    if summary.failed:
+        click.echo(
+            f"oitwatch: {summary.failed} site(s) could not be checked (details in"
+            f" {settings.log_path}); check them again with 'oitwatch run --resume'",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()

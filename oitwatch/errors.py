@@ -3,7 +3,9 @@
 OitwatchError
 ├── ChecklistError     a checklist data file is missing or malformed
 ├── ConfigError        settings or input files are wrong
-└── CheckAborted       a check cannot run at all (bad URL)
+├── CheckAborted       a check cannot run at all (bad URL)
+├── TargetRefused      an address the guard will not reach (private, loopback, metadata...)
+└── UnreadableDocument a fetched file has no readable text (documents/errors.py)
 """
 
 
@@ -17,3 +19,7 @@ class ConfigError(OitwatchError):
 
 class CheckAborted(OitwatchError):
     """A check cannot start (for example the URL is not a web address)."""
+
+
+class TargetRefused(OitwatchError):
+    """The address is not a public web server (web/guard.py): private, loopback, metadata."""

@@ -58,6 +58,18 @@ class OcrSettings(BaseModel):
     dpi: int = Field(default=300, ge=100, le=600)
 
 
+class DocumentSettings(BaseModel):
+    """PDF, DOCX and XLSX are read in a worker process with these limits (documents/isolate.py):
+    a hostile file costs that file, never the check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    memory_mb: int = Field(
+        default=384, ge=128, le=16384, description="Address space of the reading process"
+    )
+    seconds: float = Field(default=30, gt=0, le=3600, description="Time to read one file")
+
+
 class RenderSettings(BaseModel):
     """JavaScript rendering with Debian's Chromium through Playwright."""
 
@@ -83,7 +95,8 @@ class WebSettings(BaseModel):
         default=False, description="Let the form check 127.0.0.0/8 (tests, local use)"
     )
     allow_hosts: list[str] = Field(
-        default_factory=list, description="IP addresses the form may reach although not public"
+        default_factory=list,
+        description="IP addresses or networks the form may reach although not public",
     )
     admin_token: SecretStr | None = Field(default=None, description="Needed for write actions")
     private: bool = Field(default=False, description="Reading pages needs read_token too")
@@ -129,6 +142,20 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sites_in_flight: int = Field(default=16, ge=1, le=1000, description="Sites checked at once")
+    allow_loopback: bool = Field(
+        default=True,
+        description="Registry sites on 127.0.0.0/8 may be checked (the registry is the operator's)",
+    )
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Private addresses or networks (10.1.2.3, 10.1.0.0/16) registry sites may use;"
+        " every other private, link-local (cloud metadata) or reserved address is refused",
+    )
+    log_file: str = Field(
+        default="",
+        description="Where errors of a run are logged with their traceback"
+        " (default: oitwatch.log beside the SQLite database, else in the working folder)",
+    )
 
 
 class Settings(BaseSettings):
@@ -140,6 +167,7 @@ class Settings(BaseSettings):
     fiscal_year: int = Field(default=2568, description="Which checklist to check against")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     sites_file: str = Field(default="sites.toml", description="The site registry (TOML)")
@@ -151,6 +179,20 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.database if "://" in self.database else f"sqlite:///{self.database}"
+
+    @property
+    def database_folder(self) -> Path | None:
+        """The SQLite database's folder (None for a server database)."""
+        url = self.database_url
+        if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+            return None
+        return Path(url.removeprefix("sqlite:///")).parent
+
+    @property
+    def log_path(self) -> Path:
+        if self.run.log_file:
+            return Path(self.run.log_file)
+        return (self.database_folder or Path()) / "oitwatch.log"
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,11 @@ site found to need it is rendered from the start next time. The browser (Debian'
 driven by Playwright) starts on first need, so static sites never start it. It reaches only
 the site being checked: third-party requests, images, media, fonts and downloads are refused;
 dialogs are dismissed; every page has a deadline.
+
+With an address policy (the web form's and the nightly run's guard), the browser reaches the
+network only through us: every request it makes, subresources and each redirect hop included,
+is checked and then fetched by our pinned transport (crawler/transport.py) without following
+redirects, so the browser's next hop comes back here to be checked in turn.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any
 
 from oitwatch.config.settings import RenderSettings
 from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.errors import TargetRefused
+from oitwatch.web.guard import AddressPolicy, check_url
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,12 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 _BLOCKED_TYPES = frozenset({"image", "media", "font"})
+# What one browser request may bring when we fetch it for the browser (the guarded path).
+MAX_RESOURCE_BYTES = 10 * 1024 * 1024
+# Headers httpx has already dealt with: the body handed to the browser is decoded and whole.
+_HOP_HEADERS = frozenset(
+    {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
+)
 _NOSCRIPT_WARNING = re.compile(r"javascript|จาวาสคริปต์|เปิดใช้งานสคริปต์|enable", re.IGNORECASE)
 THIN_TEXT = 200
 
@@ -65,9 +78,14 @@ class Rendered:
 class Renderer:
     """One browser per run, started lazily; at most ``settings.pages`` pages at once."""
 
-    def __init__(self, settings: RenderSettings, user_agent: str) -> None:
+    def __init__(
+        self, settings: RenderSettings, user_agent: str, policy: AddressPolicy | None = None
+    ) -> None:
         self.settings = settings
         self.user_agent = user_agent
+        self.policy = policy
+        self._client: Any = None
+        self.refused: list[str] = []  # URLs the guard kept the browser from
         self._slots = asyncio.Semaphore(settings.pages)
         self._start_lock = asyncio.Lock()
         self._playwright: Any = None
@@ -116,13 +134,64 @@ class Renderer:
             request = route.request
             if request.resource_type in _BLOCKED_TYPES or not allow(request.url):
                 await route.abort()
-            else:
+            elif self.policy is None:
                 await route.continue_()
+            else:
+                await self._guarded(route)
 
         await context.route("**/*", only_the_site)
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         return context, page
+
+    async def _guarded(self, route: Any) -> None:
+        """Check one browser request against the policy and fetch it through the pinned
+        transport; a redirect goes back to the browser unfollowed, to be checked again."""
+        import httpx
+        from playwright.async_api import Error as PlaywrightError
+
+        from oitwatch.crawler.transport import PerHostTransport
+
+        request = route.request
+        try:
+            await check_url(request.url, self.policy)  # type: ignore[arg-type]
+        except TargetRefused as exc:
+            self.refused.append(request.url)
+            log.info("render: refused %s: %s", request.url, exc)
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("addressunreachable")
+            return
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                transport=PerHostTransport(2, policy=self.policy),
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.settings.page_timeout),
+            )
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+        try:
+            async with self._client.stream(
+                request.method, request.url, headers=headers, content=request.post_data_buffer
+            ) as response:
+                body = b""
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_RESOURCE_BYTES:
+                        raise httpx.ReadError("response too large for the browser")
+        except httpx.HTTPError as exc:
+            if "refused:" in str(exc):
+                self.refused.append(request.url)
+            log.info("render: %s failed: %s", request.url, exc)
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("failed")
+            return
+        fulfilled: dict[str, str] = {}
+        for name, value in response.headers.multi_items():
+            if name.lower() in _HOP_HEADERS:
+                continue
+            key = name.lower()
+            fulfilled[key] = f"{fulfilled[key]}\n{value}" if key in fulfilled else value
+        with contextlib.suppress(PlaywrightError):
+            await route.fulfill(status=response.status_code, headers=fulfilled, body=body)
 
     async def _load(self, page: Any, url: str) -> None:
         from playwright.async_api import Error as PlaywrightError
@@ -173,6 +242,9 @@ class Renderer:
                 await context.close()
 
     async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
         browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = None
         try:

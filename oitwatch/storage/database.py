@@ -251,13 +251,32 @@ class Database:
                 .values(status=status.value, finished_at=utcnow())
             )
 
-    def unfinished_batch(self) -> int | None:
-        """The latest batch a crash or kill left unfinished, if the latest is one."""
+    def unfinished_batch(self, include_errors: bool = False) -> int | None:
+        """The latest batch a crash or kill left unfinished, if the latest is one; with
+        ``include_errors``, also one that finished with sites that failed (run --resume)."""
+        done = {RunStatus.COMPLETED.value}
+        if not include_errors:
+            done.add(RunStatus.COMPLETED_WITH_ERRORS.value)
         with self.session() as session:
             latest = session.scalars(select(Batch).order_by(Batch.id.desc()).limit(1)).first()
-            if latest is None or latest.status == RunStatus.COMPLETED.value:
+            if latest is None or latest.status in done:
                 return None
             return latest.id
+
+    def batch_lines(self, batch_id: int) -> list[tuple[Site, Run]]:
+        """Each site's completed run in a batch (the latest, if --resume ran it again)."""
+        with self.session() as session:
+            runs = session.scalars(
+                select(Run)
+                .where(Run.batch_id == batch_id, Run.status == RunStatus.COMPLETED.value)
+                .order_by(Run.id)
+            ).all()
+            latest = {run.site_id: run for run in runs}
+            sites = {
+                site.id: site
+                for site in session.scalars(select(Site).where(Site.id.in_(list(latest))))
+            }
+            return [(sites[site_id], run) for site_id, run in latest.items()]
 
     def last_batch_start(self) -> datetime | None:
         with self.session() as session:
@@ -411,10 +430,13 @@ class Database:
         states: dict[str, tuple[str, bool]],
         mails: list[tuple[str, list[str], str, str]],
         batch_id: int | None,
+        changes: dict[str, list[str]] | None = None,
     ) -> None:
         """New alert states and the mails announcing them, in one transaction: a crash cannot
         record a state without its mail, or queue a mail twice."""
         with self.session() as session:
+            if changes is not None:
+                session.execute(update(Run).where(Run.id == run_id).values(alert_changes=changes))
             for item_id, (status, problem) in states.items():
                 session.merge(
                     AlertState(

@@ -23,10 +23,11 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
+from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.errors import CheckAborted, OitwatchError
 from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
-from oitwatch.web.guard import TargetRefused, check_target
+from oitwatch.web.guard import AddressPolicy, TargetRefused, check_url
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
 from oitwatch.web.views import dashboard_rows, report_csv, report_json, report_view
 
@@ -45,15 +46,20 @@ def create_app(settings: Settings) -> Starlette:
         database: Database = state["db"]
         return database
 
-    allowed = frozenset(web.allow_hosts)
+    policy = AddressPolicy(web.allow_loopback, frozenset(web.allow_hosts))
 
     async def guard(url: str) -> None:
-        await check_target(url, allow_loopback=web.allow_loopback, allow=allowed)
+        await check_url(url, policy)
 
     async def run_check(job: Job, progress: Any) -> CheckReport:
+        # Every connection, the browser's included, goes to an address vetted at that moment.
         async with (
-            Fetcher(settings.crawl, guard=guard) as fetcher,
-            Renderer(settings.render, settings.crawl.user_agent) as renderer,
+            Fetcher(
+                settings.crawl,
+                transport=PerHostTransport(settings.crawl.per_host, policy=policy),
+                guard=guard,
+            ) as fetcher,
+            Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
         ):
             return await check_site(
                 job.url, settings, db(), fetcher=fetcher, renderer=renderer, on_progress=progress
@@ -212,6 +218,11 @@ def create_app(settings: Settings) -> Starlette:
         try:
             entry = SiteEntry.model_validate(await request.json())
         except (ValueError, ValidationError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        try:
+            # What the registry holds, the nightly run fetches: the same guard as the form.
+            await guard(entry.url)
+        except TargetRefused as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         path = Path(settings.sites_file)
         async with state["registry_lock"]:
