@@ -224,7 +224,7 @@ def sites_import(ctx: click.Context, csv_file: Path, target: Path | None) -> Non
         merged, added, updated = merge_sites(existing, result.sites)
         save_registry(target, merged)
     except (OitwatchError, UnicodeDecodeError, OSError) as exc:
-        _fail(str(exc))
+        _fail(str(exc) if str(target) in str(exc) else f"{csv_file}: {exc}")
     click.echo(
         f"{csv_file}: {result.rows} rows, {len(result.sites)} agencies with a usable website "
         f"({added} new, {updated} updated) -> {target}"

@@ -5,6 +5,7 @@ OitwatchError
 ├── ConfigError        settings or input files are wrong
 ├── CheckAborted       a check cannot run at all (bad URL)
 ├── TargetRefused      an address the guard will not reach (private, loopback, metadata...)
+│   └── NameNotResolved  ...or cannot vet, because the name does not resolve
 └── UnreadableDocument a fetched file has no readable text (documents/errors.py)
 """
 
@@ -23,3 +24,7 @@ class CheckAborted(OitwatchError):
 
 class TargetRefused(OitwatchError):
     """The address is not a public web server (web/guard.py): private, loopback, metadata."""
+
+
+class NameNotResolved(TargetRefused):
+    """The guard cannot vet a name that does not resolve (the site may simply be down)."""

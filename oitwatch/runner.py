@@ -21,7 +21,7 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.site import to_resource
 from oitwatch.crawler.urls import normalise_url
-from oitwatch.errors import ConfigError, OitwatchError, TargetRefused
+from oitwatch.errors import ConfigError, NameNotResolved, OitwatchError, TargetRefused
 from oitwatch.site_check import CheckReport, Progress, check_site
 from oitwatch.storage import Database, RunStatus
 from oitwatch.web.guard import AddressPolicy, check_url
@@ -168,7 +168,10 @@ async def run_once(
     policy = AddressPolicy(settings.run.allow_loopback, frozenset(settings.run.allow_hosts))
 
     async def guard(url: str) -> None:
-        await check_url(url, policy)
+        try:
+            await check_url(url, policy)
+        except NameNotResolved:
+            pass  # not a refusal: the fetch reports the site unreachable (DNS), as it is
 
     async with (
         Fetcher(

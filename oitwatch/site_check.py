@@ -129,7 +129,11 @@ def read_declared(path: Path, checklist: Checklist) -> Declared:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read declared-URL file {path}: {exc}") from exc
     declared: Declared = {}
-    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # e.g. a cell past the csv module's 128 kB limit
+        raise ConfigError(f"declared-URL file {path}: {exc}") from None
+    for line_no, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip():
             continue
         if len(row) < 2:

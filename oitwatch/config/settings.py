@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from oitwatch import __version__
 from oitwatch.errors import ConfigError
@@ -158,10 +166,48 @@ class RunSettings(BaseModel):
     )
 
 
+def _env_name(field_name: str, value: object) -> str:
+    """The environment variable that held a value, to name it in an error."""
+    for name, text in os.environ.items():
+        if name.upper().startswith("OITWATCH_") and name.upper().endswith(field_name.upper()):
+            if text == value:
+                return name
+    return f"OITWATCH_...{field_name.upper()}"
+
+
+class _EnvSource(EnvSettingsSource):
+    """Environment values: JSON for lists and nested settings, as pydantic-settings reads
+    them, and also a plain comma-separated list (OITWATCH_ALERTS__STAFF=a@x.th,b@x.th)."""
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo | None, value: Any) -> Any:
+        try:
+            return super().decode_complex_value(field_name, field, value)
+        except ValueError:
+            if field is not None and get_origin(field.annotation) is list:
+                return [part.strip() for part in str(value).split(",") if part.strip()]
+            name = _env_name(field_name, value)
+            raise ValueError(
+                f"environment variable {name}={value!r} is not JSON: a group of settings takes"
+                f' JSON (e.g. {name}=\'{{"key": "value"}}\'), or set each setting on its own'
+                " (e.g. OITWATCH_CRAWL__DELAY=1)"
+            ) from None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _EnvSource(settings_cls), dotenv_settings, file_secret_settings
 
     database: str = Field(default=DEFAULT_DB, description="SQLite file path or SQLAlchemy URL")
     fiscal_year: int = Field(default=2568, description="Which checklist to check against")
@@ -205,20 +251,34 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's contents; a ConfigError naming the file when it cannot be used."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            " (บันทึกไฟล์เป็น UTF-8)"
+        ) from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{what} {path}: {exc}") from exc
+
+
 def load_settings(file: Path | None = None, **cli: Any) -> Settings:
     """Build settings from the layers; a typo in any of them is a ConfigError naming the field."""
     from_file: dict[str, Any] = {}
     if file is not None:
-        try:
-            from_file = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"settings file {file}: {exc}") from exc
+        from_file = read_toml(file, "settings file")
     cli_values = {k: v for k, v in cli.items() if v is not None}
     try:
         # Environment beats the file: read env alone, then lay it over the file's values.
         env_only = Settings().model_dump(exclude_defaults=True)
         layered = _deep_merge(_deep_merge(from_file, env_only), cli_values)
         return Settings.model_validate(layered)
+    except SettingsError as exc:
+        raise ConfigError(f"invalid settings: {exc.__cause__ or exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()

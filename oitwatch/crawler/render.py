@@ -7,9 +7,8 @@ the site being checked: third-party requests, images, media, fonts and downloads
 dialogs are dismissed; every page has a deadline.
 
 With an address policy (the web form's and the nightly run's guard), the browser reaches the
-network only through us: every request it makes, subresources and each redirect hop included,
-is checked and then fetched by our pinned transport (crawler/transport.py) without following
-redirects, so the browser's next hop comes back here to be checked in turn.
+network only through a local proxy that vets and pins every connection (crawler/guard_proxy.py):
+route interception never sees redirect hops, the proxy sees every one.
 """
 
 from __future__ import annotations
@@ -25,8 +24,8 @@ from typing import Any
 
 from oitwatch.config.settings import RenderSettings
 from oitwatch.documents.model import Document, DocumentKind
-from oitwatch.errors import TargetRefused
-from oitwatch.web.guard import AddressPolicy, check_url
+from oitwatch.crawler.guard_proxy import GuardProxy
+from oitwatch.web.guard import AddressPolicy
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 _BLOCKED_TYPES = frozenset({"image", "media", "font"})
-# What one browser request may bring when we fetch it for the browser (the guarded path).
-MAX_RESOURCE_BYTES = 10 * 1024 * 1024
-# Headers httpx has already dealt with: the body handed to the browser is decoded and whole.
-_HOP_HEADERS = frozenset(
-    {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
-)
 _NOSCRIPT_WARNING = re.compile(r"javascript|จาวาสคริปต์|เปิดใช้งานสคริปต์|enable", re.IGNORECASE)
 THIN_TEXT = 200
 
@@ -84,8 +77,7 @@ class Renderer:
         self.settings = settings
         self.user_agent = user_agent
         self.policy = policy
-        self._client: Any = None
-        self.refused: list[str] = []  # URLs the guard kept the browser from
+        self._proxy = GuardProxy(policy, settings.page_timeout) if policy is not None else None
         self._slots = asyncio.Semaphore(settings.pages)
         self._start_lock = asyncio.Lock()
         self._playwright: Any = None
@@ -112,8 +104,16 @@ class Renderer:
 
             try:
                 self._playwright = await async_playwright().start()
+                proxy, args = None, CHROMIUM_ARGS
+                if self._proxy is not None:
+                    # Loopback is never proxied by default: the guard must see it too.
+                    proxy = {"server": await self._proxy.start()}
+                    args = [*CHROMIUM_ARGS, "--proxy-bypass-list=<-loopback>"]
                 self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.settings.executable, headless=True, args=CHROMIUM_ARGS
+                    executable_path=self.settings.executable,
+                    headless=True,
+                    args=args,
+                    proxy=proxy,
                 )
             except (PlaywrightError, OSError) as exc:
                 self.unavailable = f"Chromium would not start: {exc}"
@@ -134,64 +134,13 @@ class Renderer:
             request = route.request
             if request.resource_type in _BLOCKED_TYPES or not allow(request.url):
                 await route.abort()
-            elif self.policy is None:
-                await route.continue_()
             else:
-                await self._guarded(route)
+                await route.continue_()
 
         await context.route("**/*", only_the_site)
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         return context, page
-
-    async def _guarded(self, route: Any) -> None:
-        """Check one browser request against the policy and fetch it through the pinned
-        transport; a redirect goes back to the browser unfollowed, to be checked again."""
-        import httpx
-        from playwright.async_api import Error as PlaywrightError
-
-        from oitwatch.crawler.transport import PerHostTransport
-
-        request = route.request
-        try:
-            await check_url(request.url, self.policy)  # type: ignore[arg-type]
-        except TargetRefused as exc:
-            self.refused.append(request.url)
-            log.info("render: refused %s: %s", request.url, exc)
-            with contextlib.suppress(PlaywrightError):
-                await route.abort("addressunreachable")
-            return
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                transport=PerHostTransport(2, policy=self.policy),
-                follow_redirects=False,
-                timeout=httpx.Timeout(self.settings.page_timeout),
-            )
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        try:
-            async with self._client.stream(
-                request.method, request.url, headers=headers, content=request.post_data_buffer
-            ) as response:
-                body = b""
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > MAX_RESOURCE_BYTES:
-                        raise httpx.ReadError("response too large for the browser")
-        except httpx.HTTPError as exc:
-            if "refused:" in str(exc):
-                self.refused.append(request.url)
-            log.info("render: %s failed: %s", request.url, exc)
-            with contextlib.suppress(PlaywrightError):
-                await route.abort("failed")
-            return
-        fulfilled: dict[str, str] = {}
-        for name, value in response.headers.multi_items():
-            if name.lower() in _HOP_HEADERS:
-                continue
-            key = name.lower()
-            fulfilled[key] = f"{fulfilled[key]}\n{value}" if key in fulfilled else value
-        with contextlib.suppress(PlaywrightError):
-            await route.fulfill(status=response.status_code, headers=fulfilled, body=body)
 
     async def _load(self, page: Any, url: str) -> None:
         from playwright.async_api import Error as PlaywrightError
@@ -241,10 +190,14 @@ class Renderer:
             finally:
                 await context.close()
 
+    @property
+    def refused(self) -> list[str]:
+        """What the guard kept the browser from."""
+        return self._proxy.refused if self._proxy is not None else []
+
     async def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+        if self._proxy is not None:
+            await self._proxy.close()
         browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = None
         try:

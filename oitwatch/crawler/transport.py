@@ -21,7 +21,7 @@ from collections import OrderedDict
 import httpcore
 import httpx
 
-from oitwatch.errors import TargetRefused
+from oitwatch.errors import NameNotResolved, TargetRefused
 from oitwatch.web.guard import AddressPolicy, vetted_address
 
 MAX_POOLS = 512
@@ -45,6 +45,8 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         try:
             address = await vetted_address(host, port, self.policy)
+        except NameNotResolved as exc:
+            raise httpcore.ConnectError(str(exc)) from exc  # reported as a DNS failure
         except TargetRefused as exc:
             # "refused" makes the fetcher report it as a refusal, never retried.
             raise httpcore.ConnectError(f"refused: {exc}") from exc

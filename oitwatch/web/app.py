@@ -27,7 +27,7 @@ from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.errors import CheckAborted, OitwatchError
 from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
-from oitwatch.web.guard import AddressPolicy, TargetRefused, check_url
+from oitwatch.web.guard import AddressPolicy, NameNotResolved, TargetRefused, check_url
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
 from oitwatch.web.views import dashboard_rows, report_csv, report_json, report_view
 
@@ -222,6 +222,8 @@ def create_app(settings: Settings) -> Starlette:
         try:
             # What the registry holds, the nightly run fetches: the same guard as the form.
             await guard(entry.url)
+        except NameNotResolved:
+            pass  # a site that is down today may be registered; the nightly run guards again
         except TargetRefused as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         path = Path(settings.sites_file)

@@ -19,7 +19,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from oitwatch.errors import TargetRefused
+from oitwatch.errors import NameNotResolved, TargetRefused
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -72,7 +72,7 @@ async def resolve(host: str, port: int) -> list[Address]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise TargetRefused(f"the name {host} does not resolve: {exc}") from exc
+        raise NameNotResolved(f"the name {host} does not resolve: {exc}") from exc
     return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
 
 
@@ -80,7 +80,7 @@ async def vetted_address(host: str, port: int, policy: AddressPolicy) -> Address
     """The address to connect to: resolved once, every answer vetted, the first one used."""
     addresses = await resolve(host, port)
     if not addresses:
-        raise TargetRefused(f"the name {host} does not resolve")
+        raise NameNotResolved(f"the name {host} does not resolve")
     for address in addresses:
         reason = policy.refusal(address)
         if reason is not None:
@@ -112,4 +112,4 @@ async def check_url(url: str, policy: AddressPolicy) -> None:
     await vetted_address(host, port, policy)
 
 
-__all__ = ["AddressPolicy", "TargetRefused", "check_target", "check_url", "resolve"]
+__all__ = ["AddressPolicy", "NameNotResolved", "TargetRefused", "check_target", "check_url", "resolve"]
