@@ -172,9 +172,17 @@ def _database(settings: Settings) -> Database:
     from oitwatch.storage import open_database
 
     try:
-        return open_database(settings.database_url)
+        db = open_database(settings.database_url)
     except OitwatchError as exc:
         _fail(str(exc))
+    if db.damage:
+        where = settings.database_url.removeprefix("sqlite:///")
+        click.echo(
+            f"oitwatch: warning: the database {where} is damaged (quick_check: {db.damage});"
+            f" keep a copy and recover it: sqlite3 {where} '.recover' | sqlite3 repaired.db",
+            err=True,
+        )
+    return db
 
 
 def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry]:

@@ -3,6 +3,7 @@
 OitwatchError
 ├── ChecklistError     a checklist data file is missing or malformed
 ├── ConfigError        settings or input files are wrong
+│   └── StorageError   the database cannot be written (read-only, disk full, damaged)
 ├── CheckAborted       a check cannot run at all (bad URL)
 ├── TargetRefused      an address the guard will not reach (private, loopback, metadata...)
 │   └── NameNotResolved  ...or cannot vet, because the name does not resolve
@@ -28,3 +29,7 @@ class TargetRefused(OitwatchError):
 
 class NameNotResolved(TargetRefused):
     """The guard cannot vet a name that does not resolve (the site may simply be down)."""
+
+
+class StorageError(ConfigError):
+    """The database cannot be opened or written: says which file and what to do."""

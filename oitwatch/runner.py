@@ -21,7 +21,13 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.site import to_resource
 from oitwatch.crawler.urls import normalise_url
-from oitwatch.errors import ConfigError, NameNotResolved, OitwatchError, TargetRefused
+from oitwatch.errors import (
+    ConfigError,
+    NameNotResolved,
+    OitwatchError,
+    StorageError,
+    TargetRefused,
+)
 from oitwatch.site_check import CheckReport, Progress, check_site
 from oitwatch.storage import Database, RunStatus
 from oitwatch.web.guard import AddressPolicy, check_url
@@ -215,6 +221,8 @@ async def run_once(
                         on_progress=pages,
                     )
                     changes = await alerts.process(report, entry)
+                except StorageError:
+                    raise  # the database, not the site: every other site would fail the same
                 except Exception as exc:
                     # The site boundary: one site's failure, whatever it is, is that site's.
                     # check_site stored its run as failed; the batch goes on to the next site.
