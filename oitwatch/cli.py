@@ -488,7 +488,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, database: str 
     settings = _settings(ctx, database=database, **({"web": web} if web else {}))
     click.echo(f"oitwatch: serving on http://{settings.web.host}:{settings.web.port}/", err=True)
     uvicorn.run(
-        create_app(settings), host=settings.web.host, port=settings.web.port, log_level="warning"
+        create_app(settings),
+        host=settings.web.host,
+        port=settings.web.port,
+        log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For is read by the app, from web.trusted_proxies only
     )
 
 

@@ -111,6 +111,11 @@ class WebSettings(BaseModel):
     read_token: SecretStr | None = None
     workers: int = Field(default=2, ge=1, le=16, description="Checks running at once")
     checks_per_client: int = Field(default=5, ge=1, description="Per client per 10 minutes")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (IP addresses or networks) whose X-Forwarded-For is believed;"
+        " from anyone else the header is ignored, so it cannot dodge the rate limit",
+    )
 
 
 class SmtpSettings(BaseModel):
