@@ -30,6 +30,7 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import CrawlStats, Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.isolate import configure as configure_documents
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrEngine, ScanReader
 from oitwatch.errors import CheckAborted, ConfigError
@@ -274,6 +275,7 @@ async def check_site(
                 entry=entry,
             )
     url = normalise_site_url(raw_url)
+    configure_documents(settings.documents.memory_mb, settings.documents.seconds)
     checklist = load_checklist(settings.fiscal_year)
     declared_override = read_declared(declared_file, checklist) if declared_file else None
     site = db.site(url, entry)
