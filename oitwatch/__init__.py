@@ -3,6 +3,6 @@
 __version__ = "0.1.0"
 
 # Before anything imports pythainlp, which writes to ~/pythainlp-data on import.
-from oitwatch.config.cache import prepare_library_folders  # noqa: E402
+from oitwatch.config.cache import prepare_library_folders
 
 prepare_library_folders()

@@ -4,6 +4,7 @@ outbox delivered. The CLI (`oitwatch run`) and the scheduler both call ``run_onc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,8 +19,8 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
-from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.site import to_resource
+from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.errors import (
     ConfigError,
@@ -174,10 +175,10 @@ async def run_once(
     policy = AddressPolicy(settings.run.allow_loopback, frozenset(settings.run.allow_hosts))
 
     async def guard(url: str) -> None:
-        try:
+        # A name that does not resolve is not a refusal: the fetch reports the site
+        # unreachable (DNS), as it is.
+        with contextlib.suppress(NameNotResolved):
             await check_url(url, policy)
-        except NameNotResolved:
-            pass  # not a refusal: the fetch reports the site unreachable (DNS), as it is
 
     async with (
         Fetcher(

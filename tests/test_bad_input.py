@@ -45,7 +45,9 @@ def test_registry_not_utf8(tmp_path: Path) -> None:
 
 
 def test_env_group_not_json(tmp_path: Path) -> None:
-    result = run_cli("check", DOWN, "--db", str(tmp_path / "e.db"), env={"OITWATCH_CRAWL": "delay=1"})
+    result = run_cli(
+        "check", DOWN, "--db", str(tmp_path / "e.db"), env={"OITWATCH_CRAWL": "delay=1"}
+    )
     _one_line_error(result, "OITWATCH_CRAWL", "JSON")
 
 
@@ -63,8 +65,7 @@ def test_env_lists_take_commas(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_registry_import_cell_over_128_kb(tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     export.write_text(
-        "จังหวัด,รหัส อปท.,ประเภท อปท.,อปท.,เว็ปไซต์ของอปท\n"
-        f'กระบี่,1,อบต.,"{BIG_CELL}",www.x.go.th\n',
+        f'จังหวัด,รหัส อปท.,ประเภท อปท.,อปท.,เว็ปไซต์ของอปท\nกระบี่,1,อบต.,"{BIG_CELL}",www.x.go.th\n',
         encoding="utf-8",
     )
     result = run_cli("sites", "import", str(export), "--to", str(tmp_path / "sites.toml"))
@@ -120,7 +121,9 @@ def test_disk_full(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    _one_line_error(CliResult(proc.returncode, proc.stdout, proc.stderr), str(db), "free some space")
+    _one_line_error(
+        CliResult(proc.returncode, proc.stdout, proc.stderr), str(db), "free some space"
+    )
     assert _runs(db)[: len(before)] == before  # the history is intact
 
 

@@ -129,7 +129,9 @@ def test_browser_redirect_inward_is_refused(
 
 def _registry(path: Path, sites: list[FixtureSite], extra: str = "") -> Path:
     path.write_text(
-        "".join(f'[[sites]]\nurl = "{s.url}/"\nname = "อบต.ทดสอบ {n}"\n\n' for n, s in enumerate(sites))
+        "".join(
+            f'[[sites]]\nurl = "{s.url}/"\nname = "อบต.ทดสอบ {n}"\n\n' for n, s in enumerate(sites)
+        )
         + extra,
         encoding="utf-8",
     )
@@ -180,9 +182,7 @@ def test_one_bad_site_never_stops_the_run(
     log = (tmp_path / "oitwatch.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "injected failure" in log
     with sqlite3.connect(db) as conn:
-        assert conn.execute("select status from batches").fetchall() == [
-            ("completed_with_errors",)
-        ]
+        assert conn.execute("select status from batches").fetchall() == [("completed_with_errors",)]
         runs = conn.execute(
             "select sites.url, runs.status, runs.error from runs join sites on sites.id = site_id"
         ).fetchall()

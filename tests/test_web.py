@@ -349,7 +349,7 @@ def test_csv_exports_neutralise_formulas() -> None:
     from oitwatch.reports import SiteRow, to_csv
 
     hostile = SiteRow(
-        agency="=HYPERLINK(\"http://evil\",\"click\")",
+        agency='=HYPERLINK("http://evil","click")',
         agency_type="+cmd",
         province="@SUM(A1)",
         url="-2+3",
@@ -361,5 +361,5 @@ def test_csv_exports_neutralise_formulas() -> None:
         failing="O5:broken",
     )
     row = next(r for r in csv.reader(io.StringIO(to_csv([hostile]))) if r[0] != "agency")
-    assert row[:4] == ["'=HYPERLINK(\"http://evil\",\"click\")", "'+cmd", "'@SUM(A1)", "'-2+3"]
+    assert row[:4] == ['\'=HYPERLINK("http://evil","click")', "'+cmd", "'@SUM(A1)", "'-2+3"]
     assert row[4:7] == ["2026-12-01", "ok", "50.00"]

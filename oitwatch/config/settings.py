@@ -174,9 +174,9 @@ class RunSettings(BaseModel):
 def _env_name(field_name: str, value: object) -> str:
     """The environment variable that held a value, to name it in an error."""
     for name, text in os.environ.items():
-        if name.upper().startswith("OITWATCH_") and name.upper().endswith(field_name.upper()):
-            if text == value:
-                return name
+        upper = name.upper()
+        if upper.startswith("OITWATCH_") and upper.endswith(field_name.upper()) and text == value:
+            return name
     return f"OITWATCH_...{field_name.upper()}"
 
 
@@ -186,7 +186,7 @@ class _EnvSource(EnvSettingsSource):
 
     def decode_complex_value(self, field_name: str, field: FieldInfo | None, value: Any) -> Any:
         try:
-            return super().decode_complex_value(field_name, field, value)
+            return super().decode_complex_value(field_name, field, value)  # type: ignore[arg-type]
         except ValueError:
             if field is not None and get_origin(field.annotation) is list:
                 return [part.strip() for part in str(value).split(",") if part.strip()]

@@ -47,9 +47,7 @@ class GuardProxy:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> str:
-        self._server = await asyncio.start_server(
-            self._serve, "127.0.0.1", 0, limit=_HEAD_LIMIT
-        )
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=_HEAD_LIMIT)
         port = self._server.sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{port}"
 
@@ -72,9 +70,9 @@ class GuardProxy:
             with contextlib.suppress(ConnectionError, OSError):
                 writer.close()
 
-    async def _open(self, host: str, port: int, shown: str) -> tuple[
-        asyncio.StreamReader, asyncio.StreamWriter
-    ] | None:
+    async def _open(
+        self, host: str, port: int, shown: str
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         try:
             address = await vetted_address(host, port, self.policy)
         except TargetRefused as exc:

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from oitwatch.config.settings import RenderSettings
-from oitwatch.documents.model import Document, DocumentKind
 from oitwatch.crawler.guard_proxy import GuardProxy
+from oitwatch.documents.model import Document, DocumentKind
 from oitwatch.web.guard import AddressPolicy
 
 log = logging.getLogger(__name__)

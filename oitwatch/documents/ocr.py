@@ -49,7 +49,12 @@ def check_image(data: bytes) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise UnreadableDocument("corrupt", f"the image cannot be read: {exc}") from exc
     if width * height > MAX_IMAGE_PIXELS:
         raise UnreadableDocument(

@@ -73,7 +73,9 @@ async def resolve(host: str, port: int) -> list[Address]:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise NameNotResolved(f"the name {host} does not resolve: {exc}") from exc
-    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
+    return list(
+        dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos)
+    )
 
 
 async def vetted_address(host: str, port: int, policy: AddressPolicy) -> Address:
@@ -112,4 +114,11 @@ async def check_url(url: str, policy: AddressPolicy) -> None:
     await vetted_address(host, port, policy)
 
 
-__all__ = ["AddressPolicy", "NameNotResolved", "TargetRefused", "check_target", "check_url", "resolve"]
+__all__ = [
+    "AddressPolicy",
+    "NameNotResolved",
+    "TargetRefused",
+    "check_target",
+    "check_url",
+    "resolve",
+]

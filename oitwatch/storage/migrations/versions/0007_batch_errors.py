@@ -19,9 +19,7 @@ def upgrade() -> None:
     # SQLite ignores VARCHAR lengths (and rebuilding a table that holds history is not safe);
     # PostgreSQL needs the wider column for "completed_with_errors".
     if op.get_bind().dialect.name != "sqlite":
-        op.alter_column(
-            "batches", "status", existing_type=sa.String(20), type_=sa.String(32)
-        )
+        op.alter_column("batches", "status", existing_type=sa.String(20), type_=sa.String(32))
     op.add_column("runs", sa.Column("alert_changes", sa.JSON(), nullable=True))
 
 
@@ -29,6 +27,4 @@ def downgrade() -> None:
     with op.batch_alter_table("runs") as batch:
         batch.drop_column("alert_changes")
     if op.get_bind().dialect.name != "sqlite":
-        op.alter_column(
-            "batches", "status", existing_type=sa.String(32), type_=sa.String(20)
-        )
+        op.alter_column("batches", "status", existing_type=sa.String(32), type_=sa.String(20))
