@@ -118,7 +118,10 @@ class GuardProxy:
         up_reader, up_writer = upstream
         sending = asyncio.ensure_future(_pipe(reader, up_writer))
         try:
-            await _pipe(up_reader, writer)  # the server's answer ends the exchange
+            # The server's answer ends the exchange; a server that never ends it is cut off
+            # (the browser has long given up on the page by then).
+            async with asyncio.timeout(self.timeout * 3):
+                await _pipe(up_reader, writer)
         finally:
             sending.cancel()
             with contextlib.suppress(asyncio.CancelledError):

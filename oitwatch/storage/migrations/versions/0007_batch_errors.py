@@ -16,15 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # SQLite ignores VARCHAR lengths (and rebuilding a table that holds history is not safe);
-    # PostgreSQL needs the wider column for "completed_with_errors".
-    if op.get_bind().dialect.name != "sqlite":
-        op.alter_column("batches", "status", existing_type=sa.String(20), type_=sa.String(32))
+    # "completed_with_errors" needs a wider column. SQLite rebuilds the small batches table
+    # (ids kept; foreign keys are off during migrations and checked after); PostgreSQL alters.
+    with op.batch_alter_table("batches") as batch:
+        batch.alter_column(
+            "status", existing_type=sa.String(20), type_=sa.String(32), existing_nullable=False
+        )
     op.add_column("runs", sa.Column("alert_changes", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("runs") as batch:
         batch.drop_column("alert_changes")
-    if op.get_bind().dialect.name != "sqlite":
-        op.alter_column("batches", "status", existing_type=sa.String(32), type_=sa.String(20))
+    with op.batch_alter_table("batches") as batch:
+        batch.alter_column(
+            "status", existing_type=sa.String(32), type_=sa.String(20), existing_nullable=False
+        )
