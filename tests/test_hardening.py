@@ -20,6 +20,7 @@ from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import SiteCrawler
 from oitwatch.crawler.transport import PerHostTransport
+from oitwatch.storage import open_database
 from oitwatch.web import guard
 from oitwatch.web.guard import AddressPolicy, check_url
 from tests.conftest import FAST_ENV
@@ -190,6 +191,13 @@ def test_one_bad_site_never_stops_the_run(
     assert [error for url, status, error in runs if status == "failed"] == [
         "RuntimeError: injected failure"
     ]
+    database = open_database(f"sqlite:///{db}")
+    try:
+        # `run --resume` takes the batch up again; `schedule` starts the next night afresh.
+        assert database.unfinished_batch(include_errors=True) is not None
+        assert database.unfinished_batch() is None
+    finally:
+        database.close()
 
     monkeypatch.setattr(SiteCrawler, "crawl", crawl)  # the site is fixed
     resumed = _invoke([*args, "--resume"], env)

@@ -170,6 +170,8 @@ def _table() -> dict[str, Callable[..., Any]]:
 def _serve(memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # pdfium aborts when memory runs out: no core file of hundreds of MB in the working folder.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # Replies go through a private copy of stdout; anything a library prints goes to stderr.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)

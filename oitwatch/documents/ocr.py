@@ -40,6 +40,7 @@ TESSERACT_MEMORY = 1024 * 1024 * 1024
 
 def _limit_tesseract() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (TESSERACT_MEMORY, TESSERACT_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def check_image(data: bytes) -> None:
