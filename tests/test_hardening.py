@@ -42,7 +42,7 @@ def public_and_internal() -> Iterator[tuple[FixtureSite, FixtureSite]]:
     internal.stop()
 
 
-def _resolver(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
+def _resolver(monkeypatch: pytest.MonkeyPatch, answers: list[str | list[str]]) -> list[str]:
     """Play the DNS server for *.test names: each lookup takes the next answer (the last
     repeats). Returns the log of names asked."""
     asked: list[str] = []
@@ -52,7 +52,7 @@ def _resolver(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
             return [ipaddress.ip_address(host)]
         asked.append(host)
         answer = answers[min(len(asked), len(answers)) - 1]
-        return [ipaddress.ip_address(answer)]
+        return [ipaddress.ip_address(a) for a in ([answer] if isinstance(answer, str) else answer)]
 
     monkeypatch.setattr(guard, "resolve", resolve)
     return asked
@@ -82,6 +82,18 @@ def test_connection_goes_to_the_vetted_address(
     assert set(transport.backend.connected) == {("agency.test", PUBLIC)}
     assert "/robots.txt" in public.requests and "/" in public.requests  # robots.txt too
     assert asked and internal.requests == []
+
+
+def test_every_vetted_address_is_tried_in_turn(
+    public_and_internal: tuple[FixtureSite, FixtureSite], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public, _ = public_and_internal
+    dead = "127.0.0.25"  # nothing listens there, like an AAAA answer with no route
+    _resolver(monkeypatch, [[dead, PUBLIC]])
+    policy = AddressPolicy(allow_loopback=False, allow=frozenset({PUBLIC, dead}))
+    result, transport = asyncio.run(_fetch(f"http://agency.test:{public.port}/", policy))
+    assert result.outcome is Outcome.OK, result.error
+    assert set(transport.backend.connected) == {("agency.test", PUBLIC)}
 
 
 def test_dns_rebinding_gets_nothing(

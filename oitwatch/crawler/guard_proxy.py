@@ -16,7 +16,7 @@ import logging
 from urllib.parse import urlsplit
 
 from oitwatch.errors import TargetRefused
-from oitwatch.web.guard import AddressPolicy, vetted_address
+from oitwatch.web.guard import AddressPolicy, vetted_addresses
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +74,19 @@ class GuardProxy:
         self, host: str, port: int, shown: str
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         try:
-            address = await vetted_address(host, port, self.policy)
+            addresses = await vetted_addresses(host, port, self.policy)
         except TargetRefused as exc:
             self.refused.append(shown)
             log.info("browser proxy refused %s: %s", shown, exc)
             return None
-        async with asyncio.timeout(self.timeout):
-            return await asyncio.open_connection(str(address), port)
+        for position, address in enumerate(addresses):
+            try:
+                async with asyncio.timeout(self.timeout):
+                    return await asyncio.open_connection(str(address), port)
+            except (OSError, TimeoutError):
+                if position == len(addresses) - 1:
+                    raise
+        return None
 
     async def _forward(
         self, head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter

@@ -22,7 +22,7 @@ import httpcore
 import httpx
 
 from oitwatch.errors import NameNotResolved, TargetRefused
-from oitwatch.web.guard import AddressPolicy, vetted_address
+from oitwatch.web.guard import AddressPolicy, vetted_addresses
 
 MAX_POOLS = 512
 
@@ -44,17 +44,26 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            address = await vetted_address(host, port, self.policy)
+            addresses = await vetted_addresses(host, port, self.policy)
         except NameNotResolved as exc:
             raise httpcore.ConnectError(str(exc)) from exc  # reported as a DNS failure
         except TargetRefused as exc:
             # "refused" makes the fetcher report it as a refusal, never retried.
             raise httpcore.ConnectError(f"refused: {exc}") from exc
-        self.connected.append((host, str(address)))
-        del self.connected[:-100]
-        return await self._backend.connect_tcp(
-            str(address), port, timeout, local_address, socket_options
-        )
+        # Each vetted address in turn (an AAAA answer may have no route from here).
+        for position, address in enumerate(addresses):
+            try:
+                stream = await self._backend.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout, OSError):
+                if position == len(addresses) - 1:
+                    raise
+                continue
+            self.connected.append((host, str(address)))
+            del self.connected[:-100]
+            return stream
+        raise httpcore.ConnectError(f"no address to connect to for {host}")
 
     async def connect_unix_socket(
         self,

@@ -78,8 +78,9 @@ async def resolve(host: str, port: int) -> list[Address]:
     )
 
 
-async def vetted_address(host: str, port: int, policy: AddressPolicy) -> Address:
-    """The address to connect to: resolved once, every answer vetted, the first one used."""
+async def vetted_addresses(host: str, port: int, policy: AddressPolicy) -> list[Address]:
+    """The addresses to connect to, in the resolver's order: resolved once, and refused
+    altogether if any answer is refused (a name that mixes in a private address is hostile)."""
     addresses = await resolve(host, port)
     if not addresses:
         raise NameNotResolved(f"the name {host} does not resolve")
@@ -87,7 +88,7 @@ async def vetted_address(host: str, port: int, policy: AddressPolicy) -> Address
         reason = policy.refusal(address)
         if reason is not None:
             raise TargetRefused(f"{host} is {reason}: only public web sites can be checked")
-    return addresses[0]
+    return addresses
 
 
 async def check_target(
@@ -111,7 +112,7 @@ async def check_url(url: str, policy: AddressPolicy) -> None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise TargetRefused(f"the address has a bad port: {exc}") from exc
-    await vetted_address(host, port, policy)
+    await vetted_addresses(host, port, policy)
 
 
 __all__ = [
