@@ -125,3 +125,9 @@ def test_zip_and_image_bombs_refused_before_inflating() -> None:
             extract_document(data, f"http://x/{name}")
     with pytest.raises(UnreadableDocument, match="image"):
         check_image(hostile.png_bomb())
+
+
+def test_csv_with_a_huge_cell_costs_that_file() -> None:
+    data = ("O1," + "x" * (200 * 1024) + "\n").encode()
+    with pytest.raises(UnreadableDocument, match="CSV"):
+        extract_document(data, "http://x/list.csv", "text/csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from xml.etree import ElementTree
 
@@ -110,7 +111,10 @@ def parse_xlsx(data: bytes, url: str) -> Document:
 
 
 def parse_csv(text: str, url: str) -> Document:
-    rows = list(csv.reader(io.StringIO(text)))[:MAX_SHEET_ROWS]
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(text)), MAX_SHEET_ROWS))
+    except csv.Error as exc:  # e.g. a cell past the csv module's 128 kB limit
+        raise UnreadableDocument("corrupt", f"CSV cannot be read: {exc}") from exc
     lines = ["\t".join(cell for cell in row if cell) for row in rows]
     return Document(
         url=url,

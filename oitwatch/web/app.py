@@ -359,5 +359,7 @@ def create_app(settings: Settings) -> Starlette:
         return page("error.html", request, status=status, message=detail)
 
     app.add_exception_handler(HTTPException, on_http_error)
-    app.add_middleware(SecurityHeaders)
+    # Outermost, around Starlette's own error middleware: a 500 page carries the headers too.
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign]
     return app
