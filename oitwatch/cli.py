@@ -282,9 +282,17 @@ def _database(settings: Settings, *, as_json: bool = False) -> Database:
     from oitwatch.storage import open_database
 
     try:
-        return open_database(settings.database_url)
+        db = open_database(settings.database_url)
     except OitwatchError as exc:
         _fail(str(exc), as_json=as_json)
+    if db.damage:
+        where = settings.database_url.removeprefix("sqlite:///")
+        click.echo(
+            f"oitwatch: warning: the database {where} is damaged (quick_check: {db.damage});"
+            f" keep a copy and recover it: sqlite3 {where} '.recover' | sqlite3 repaired.db",
+            err=True,
+        )
+    return db
 
 
 def _registry(settings: Settings, province: str | None = None) -> list[SiteEntry]:
@@ -334,7 +342,7 @@ def sites_import(ctx: click.Context, csv_file: Path, target: Path | None) -> Non
         merged, added, updated = merge_sites(existing, result.sites)
         save_registry(target, merged)
     except (OitwatchError, UnicodeDecodeError, OSError) as exc:
-        _fail(str(exc))
+        _fail(str(exc) if str(target) in str(exc) else f"{csv_file}: {exc}")
     click.echo(
         f"{csv_file}: {result.rows} rows, {len(result.sites)} agencies with a usable website "
         f"({added} new, {updated} updated) -> {target}"
@@ -428,6 +436,13 @@ def run(
         )
     for error in summary.errors:
         click.echo(f"error: {error}", err=True)
+    if summary.failed:
+        click.echo(
+            f"oitwatch: {summary.failed} site(s) could not be checked (details in"
+            f" {settings.log_path}); check them again with 'oitwatch run --resume'",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
@@ -583,7 +598,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, database: str 
     settings = _settings(ctx, database=database, **({"web": web} if web else {}))
     click.echo(f"oitwatch: serving on http://{settings.web.host}:{settings.web.port}/", err=True)
     uvicorn.run(
-        create_app(settings), host=settings.web.host, port=settings.web.port, log_level="warning"
+        create_app(settings),
+        host=settings.web.host,
+        port=settings.web.port,
+        log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For is read by the app, from web.trusted_proxies only
     )
 
 

@@ -3,7 +3,11 @@
 OitwatchError
 ├── ChecklistError     a checklist data file is missing or malformed
 ├── ConfigError        settings or input files are wrong
-└── CheckAborted       a check cannot run at all (bad URL)
+│   └── StorageError   the database cannot be written (read-only, disk full, damaged)
+├── CheckAborted       a check cannot run at all (bad URL)
+├── TargetRefused      an address the guard will not reach (private, loopback, metadata...)
+│   └── NameNotResolved  ...or cannot vet, because the name does not resolve
+└── UnreadableDocument a fetched file has no readable text (documents/errors.py)
 """
 
 
@@ -17,3 +21,15 @@ class ConfigError(OitwatchError):
 
 class CheckAborted(OitwatchError):
     """A check cannot start (for example the URL is not a web address)."""
+
+
+class TargetRefused(OitwatchError):
+    """The address is not a public web server (web/guard.py): private, loopback, metadata."""
+
+
+class NameNotResolved(TargetRefused):
+    """The guard cannot vet a name that does not resolve (the site may simply be down)."""
+
+
+class StorageError(ConfigError):
+    """The database cannot be opened or written: says which file and what to do."""

@@ -46,9 +46,31 @@ def site_rows(db: Database, province: str | None = None) -> list[SiteRow]:
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): site
+# names, URLs and reasons come from websites nobody controls.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would take for a formula, prefixed with ' to stay text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    """csv.writer whose text cells are spreadsheet_safe: every CSV oitwatch writes uses it."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def to_csv(rows: list[SiteRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         [
             "agency",

@@ -4,6 +4,8 @@ outbox delivered. The CLI (`oitwatch run`) and the scheduler both call ``run_onc
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,9 +20,20 @@ from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import to_resource
-from oitwatch.errors import ConfigError, OitwatchError
+from oitwatch.crawler.transport import PerHostTransport
+from oitwatch.crawler.urls import normalise_url
+from oitwatch.errors import (
+    ConfigError,
+    NameNotResolved,
+    OitwatchError,
+    StorageError,
+    TargetRefused,
+)
 from oitwatch.site_check import CheckReport, Progress, check_site
 from oitwatch.storage import Database, RunStatus
+from oitwatch.web.guard import AddressPolicy, check_url
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,9 +58,27 @@ class BatchSummary:
     new_problems: int = 0
     recoveries: int = 0
     blips: int = 0
+    failed: int = 0  # sites that could not be checked: `run --resume` tries them again
     errors: list[str] = field(default_factory=list)
     delivery: Delivery | None = None
     seconds: float = 0.0
+
+
+def log_to_file(path: Path) -> None:
+    """Send oitwatch's log (tracebacks included) to a file, never to the terminal; once."""
+    logger = logging.getLogger("oitwatch")
+    target = str(path.resolve())
+    if any(getattr(h, "baseFilename", None) == target for h in logger.handlers):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # an unwritable log must not stop the run
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
 
 
 def _when() -> str:
@@ -104,6 +135,10 @@ class _SiteAlerts:
             {k: (v.status, v.problem) for k, v in changes.states.items()},
             [(m.kind, m.recipients, m.subject, m.body) for m in mails],
             self.batch_id,
+            {
+                "new": [t.item_id for t in changes.transitions if t.kind is Kind.PROBLEM],
+                "fixed": [t.item_id for t in changes.transitions if t.kind is Kind.RECOVERY],
+            },
         )
         return changes
 
@@ -118,8 +153,9 @@ async def run_once(
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchSummary:
     started = time.monotonic()
+    log_to_file(settings.log_path)
     if resume:
-        batch_id = db.unfinished_batch()
+        batch_id = db.unfinished_batch(include_errors=True)
         if batch_id is None:
             raise ConfigError("nothing to resume: the last run finished")
         done = db.completed_urls(batch_id)
@@ -129,15 +165,28 @@ async def run_once(
         todo = sites
     summary = BatchSummary(batch_id, len(sites), already_done=len(sites) - len(todo))
     progress = BatchProgress(total=len(todo))
-    lines: list[SiteLine] = []
 
     def tell() -> None:
         if on_progress is not None:
             on_progress(progress)
 
+    # The registry may be edited from the web and imported from lists: the nightly run keeps
+    # to public addresses too, except those the settings allow.
+    policy = AddressPolicy(settings.run.allow_loopback, frozenset(settings.run.allow_hosts))
+
+    async def guard(url: str) -> None:
+        # A name that does not resolve is not a refusal: the fetch reports the site
+        # unreachable (DNS), as it is.
+        with contextlib.suppress(NameNotResolved):
+            await check_url(url, policy)
+
     async with (
-        Fetcher(settings.crawl) as fetcher,
-        Renderer(settings.render, settings.crawl.user_agent) as renderer,
+        Fetcher(
+            settings.crawl,
+            transport=PerHostTransport(settings.crawl.per_host, policy=policy),
+            guard=guard,
+        ) as fetcher,
+        Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
     ):
         alerts = _SiteAlerts(settings, db, fetcher, batch_id)
         in_flight = asyncio.Semaphore(settings.run.sites_in_flight)
@@ -153,7 +202,14 @@ async def run_once(
                     progress.current = entry.label
                     tell()
 
+                report: CheckReport | None = None
                 try:
+                    try:
+                        await guard(entry.url)
+                    except TargetRefused as exc:
+                        raise TargetRefused(
+                            f"{exc}; to check it anyway, add its address to run.allow_hosts"
+                        ) from None
                     report = await check_site(
                         entry.url,
                         settings,
@@ -166,8 +222,21 @@ async def run_once(
                         on_progress=pages,
                     )
                     changes = await alerts.process(report, entry)
-                except OitwatchError as exc:
-                    summary.errors.append(f"{entry.label} ({entry.url}): {exc}")
+                except StorageError:
+                    raise  # the database, not the site: every other site would fail the same
+                except Exception as exc:
+                    # The site boundary: one site's failure, whatever it is, is that site's.
+                    # check_site stored its run as failed; the batch goes on to the next site.
+                    summary.failed += 1
+                    if isinstance(exc, OitwatchError):
+                        message = str(exc)
+                        log.warning("%s (%s): %s", entry.label, entry.url, message)
+                    else:
+                        message = f"unexpected {type(exc).__name__}: {exc}"
+                        log.exception("checking %s (%s) failed", entry.label, entry.url)
+                    if report is not None:  # checked, but its alerts could not be decided
+                        _mark_failed(db, report.run_id, message)
+                    summary.errors.append(f"{entry.label} ({entry.url}): {message}")
                     return
                 finally:
                     progress.done += 1
@@ -175,15 +244,8 @@ async def run_once(
                 summary.checked += 1
                 if report.site_status == "unreachable":
                     progress.unreachable += 1
-                new = [t.item_id for t in changes.transitions if t.kind is Kind.PROBLEM]
-                fixed = [t.item_id for t in changes.transitions if t.kind is Kind.RECOVERY]
-                summary.new_problems += len(new)
-                summary.recoveries += len(fixed)
-                lines.append(
-                    SiteLine(
-                        entry.label, entry.url, report.site_status, report.estimate.oit, new, fixed
-                    )
-                )
+                summary.new_problems += sum(t.kind is Kind.PROBLEM for t in changes.transitions)
+                summary.recoveries += sum(t.kind is Kind.RECOVERY for t in changes.transitions)
 
         try:
             await asyncio.gather(*(one(entry) for entry in todo))
@@ -191,9 +253,12 @@ async def run_once(
             db.end_batch(batch_id, RunStatus.INTERRUPTED)
             raise
     if settings.alerts.enabled and settings.alerts.staff:
-        mail = digest_mail(_when(), lines, settings.alerts.staff)
+        # The whole batch, sites checked before a --resume included.
+        mail = digest_mail(_when(), _digest_lines(db, batch_id, sites), settings.alerts.staff)
         db.enqueue(mail.kind, mail.recipients, mail.subject, mail.body, batch_id)
-    db.end_batch(batch_id, RunStatus.COMPLETED)
+    db.end_batch(
+        batch_id, RunStatus.COMPLETED_WITH_ERRORS if summary.failed else RunStatus.COMPLETED
+    )
     if settings.alerts.enabled and db.count_unsent():
         summary.delivery = await deliver_outbox_async(db, settings.smtp)
     summary.blips = alerts.blips
@@ -204,6 +269,32 @@ async def run_once(
     )
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _mark_failed(db: Database, run_id: int, message: str) -> None:
+    try:
+        db.end_run(run_id, RunStatus.FAILED, message)
+    except Exception:  # the database itself may be what failed; the log has the first error
+        log.exception("cannot mark run %s failed", run_id)
+
+
+def _digest_lines(db: Database, batch_id: int, sites: list[SiteEntry]) -> list[SiteLine]:
+    labels = {entry.url: entry.label for entry in sites}
+    labels.update({normalise_url(entry.url) or entry.url: entry.label for entry in sites})
+    lines = []
+    for site, run in db.batch_lines(batch_id):
+        changes = run.alert_changes or {}
+        lines.append(
+            SiteLine(
+                labels.get(site.url) or site.name or site.url,
+                site.url,
+                run.site_status or "ok",
+                run.oit_estimate,
+                list(changes.get("new", [])),
+                list(changes.get("fixed", [])),
+            )
+        )
+    return lines
 
 
 __all__ = ["SITE", "BatchProgress", "BatchSummary", "run_once"]

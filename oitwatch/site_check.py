@@ -32,6 +32,7 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import CrawlStats, Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.isolate import configure as configure_documents
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrEngine, ScanReader
 from oitwatch.errors import CheckAborted, ConfigError
@@ -161,7 +162,11 @@ def read_declared(path: Path, checklist: Checklist) -> Declared:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read declared-URL file {path}: {exc}") from exc
     declared: Declared = {}
-    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # e.g. a cell past the csv module's 128 kB limit
+        raise ConfigError(f"declared-URL file {path}: {exc}") from None
+    for line_no, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip():
             continue
         if len(row) < 2:
@@ -346,6 +351,7 @@ async def check_site(
                 entry=entry,
             )
     url = normalise_site_url(raw_url)
+    configure_documents(settings.documents.memory_mb, settings.documents.seconds)
     form = settings.form()
     checklist = load_checklist(form.year)
     declared_override = read_declared(declared_file, checklist) if declared_file else None

@@ -50,7 +50,11 @@ class Server:
     def __init__(self, settings: Any) -> None:
         self.port = _free_port()
         config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            proxy_headers=False,  # as `oitwatch serve` runs it: the app reads X-Forwarded-For
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -284,3 +288,78 @@ def test_rate_limit_and_one_check_per_site(tmp_path: Path, good: FixtureSite) ->
         position = client.get(other.headers["location"] + ".json").json()["position"]
         assert position in (0, 1)  # waits behind the first, or started if the first is done
         assert client.post("/check", data={"url": "http://127.0.0.23:1/"}).status_code == 429
+
+
+def test_forwarded_for_counts_only_from_a_trusted_proxy(tmp_path: Path) -> None:
+    def forged(client: httpx.Client, n: int) -> int:
+        # A fresh X-Forwarded-For on every request: a way round the limit if it were believed.
+        return client.post(
+            "/check",
+            data={"url": f"http://127.0.0.{30 + n}:1/"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+
+    limited = load_settings(
+        database=str(tmp_path / "x.db"),
+        web={"allow_loopback": True, "checks_per_client": 2, "workers": 1},
+        ocr={"enabled": False},
+    )
+    with Server(limited) as base, httpx.Client(base_url=base) as client:
+        assert [forged(client, n) for n in range(3)] == [303, 303, 429]
+    behind_proxy = limited.model_copy(
+        update={"web": limited.web.model_copy(update={"trusted_proxies": ["127.0.0.0/8"]})}
+    )
+    with Server(behind_proxy) as base, httpx.Client(base_url=base) as client:
+        # Each forwarded client has its own allowance: the proxy is trusted to say who it is.
+        assert [forged(client, n) for n in range(3, 6)] == [303, 303, 303]
+
+
+def test_url_length_ids_headers_and_csv_formulas(tmp_path: Path) -> None:
+    settings = load_settings(
+        database=str(tmp_path / "h.db"),
+        web={"admin_token": "s3cret", "allow_loopback": True},
+        sites_file=str(tmp_path / "sites.toml"),
+    )
+    long_url = "http://www.example.go.th/" + "a" * 2100
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        response = client.post("/check", data={"url": long_url})
+        assert response.status_code == 400 and "2048" in response.text
+        admin = {"Authorization": "Bearer s3cret"}
+        api = client.post("/admin/sites", json={"url": long_url, "name": "x"}, headers=admin)
+        assert api.status_code == 400 and "2048" in api.text
+        metadata = {"url": "http://169.254.169.254/latest/", "name": "x"}
+        refused = client.post("/admin/sites", json=metadata, headers=admin)
+        assert refused.status_code == 400 and "link-local" in refused.text
+        for path in ("/sites/99999999999999999999999", "/sites/0.csv", "/jobs/9223372036854775808"):
+            assert client.get(path).status_code == 404, path
+        for path in ("/", "/dashboard", "/sites/1", "/static/style.css"):
+            headers = client.get(path).headers
+            assert "script-src 'self'" in headers["content-security-policy"], path
+            assert "frame-ancestors 'none'" in headers["content-security-policy"]
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["x-frame-options"] == "DENY"
+            assert headers["referrer-policy"] == "same-origin"
+    templates = Path(__file__).parents[1] / "oitwatch" / "web" / "templates"
+    for template in templates.glob("*.html"):  # the CSP allows no inline script
+        text = template.read_text(encoding="utf-8")
+        assert "<script>" not in text and " on" + "click=" not in text, template
+
+
+def test_csv_exports_neutralise_formulas() -> None:
+    from oitwatch.reports import SiteRow, to_csv
+
+    hostile = SiteRow(
+        agency='=HYPERLINK("http://evil","click")',
+        agency_type="+cmd",
+        province="@SUM(A1)",
+        url="-2+3",
+        checked_at="2026-12-01",
+        site_status="ok",
+        oit_estimate=50.0,
+        passed=1,
+        items=28,
+        failing="O5:broken",
+    )
+    row = next(r for r in csv.reader(io.StringIO(to_csv([hostile]))) if r[0] != "agency")
+    assert row[:4] == ['\'=HYPERLINK("http://evil","click")', "'+cmd", "'@SUM(A1)", "'-2+3"]
+    assert row[4:7] == ["2026-12-01", "ok", "50.00"]

@@ -11,13 +11,14 @@ import csv
 import io
 import ipaddress
 import re
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from oitwatch.config.settings import read_toml
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.errors import ConfigError
 
@@ -118,11 +119,25 @@ _DLA_COLUMNS = {
 }
 
 
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """Rows, with a cell past the csv module's 128 kB limit as a ConfigError naming the line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", "?")
+            raise ConfigError(
+                f"line {line}: {exc} (a cell over 128 kB: is this really the registry export?)"
+            ) from None
+
+
 def import_registry_csv(text: str) -> ImportResult:
     """Agencies from a DLA registry export: one row per subdistrict, so agencies repeat."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(_rows(reader))]
     except StopIteration:
         raise ConfigError("the registry file is empty") from None
     missing = [h for h in _DLA_COLUMNS.values() if h not in header]
@@ -132,7 +147,7 @@ def import_registry_csv(text: str) -> ImportResult:
     result = ImportResult()
     by_code: dict[str, SiteEntry] = {}
     failed: dict[str, Rejected] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(_rows(reader), start=2):
         if not any(cell.strip() for cell in row):
             continue
         result.rows += 1
@@ -165,13 +180,11 @@ def import_registry_csv(text: str) -> ImportResult:
 
 def load_registry(path: Path) -> list[SiteEntry]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_toml(path, "site registry")
     except FileNotFoundError:
         raise ConfigError(
             f"no site registry at {path} (create it or run 'oitwatch sites import')"
         ) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"site registry {path}: {exc}") from exc
     sites = []
     for position, entry in enumerate(raw.get("sites", []), start=1):
         try:

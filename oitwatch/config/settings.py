@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from oitwatch import __version__
 from oitwatch.errors import ConfigError
@@ -63,6 +71,18 @@ class OcrSettings(BaseModel):
     dpi: int = Field(default=300, ge=100, le=600)
 
 
+class DocumentSettings(BaseModel):
+    """PDF, DOCX and XLSX are read in a worker process with these limits (documents/isolate.py):
+    a hostile file costs that file, never the check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    memory_mb: int = Field(
+        default=384, ge=128, le=16384, description="Address space of the reading process"
+    )
+    seconds: float = Field(default=30, gt=0, le=3600, description="Time to read one file")
+
+
 class RenderSettings(BaseModel):
     """JavaScript rendering with Debian's Chromium through Playwright."""
 
@@ -88,13 +108,19 @@ class WebSettings(BaseModel):
         default=False, description="Let the form check 127.0.0.0/8 (tests, local use)"
     )
     allow_hosts: list[str] = Field(
-        default_factory=list, description="IP addresses the form may reach although not public"
+        default_factory=list,
+        description="IP addresses or networks the form may reach although not public",
     )
     admin_token: SecretStr | None = Field(default=None, description="Needed for write actions")
     private: bool = Field(default=False, description="Reading pages needs read_token too")
     read_token: SecretStr | None = None
     workers: int = Field(default=2, ge=1, le=16, description="Checks running at once")
     checks_per_client: int = Field(default=5, ge=1, description="Per client per 10 minutes")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (IP addresses or networks) whose X-Forwarded-For is believed;"
+        " from anyone else the header is ignored, so it cannot dodge the rate limit",
+    )
 
 
 class SmtpSettings(BaseModel):
@@ -134,6 +160,47 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sites_in_flight: int = Field(default=16, ge=1, le=1000, description="Sites checked at once")
+    allow_loopback: bool = Field(
+        default=True,
+        description="Registry sites on 127.0.0.0/8 may be checked (the registry is the operator's)",
+    )
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Private addresses or networks (10.1.2.3, 10.1.0.0/16) registry sites may use;"
+        " every other private, link-local (cloud metadata) or reserved address is refused",
+    )
+    log_file: str = Field(
+        default="",
+        description="Where errors of a run are logged with their traceback"
+        " (default: oitwatch.log beside the SQLite database, else in the working folder)",
+    )
+
+
+def _env_name(field_name: str, value: object) -> str:
+    """The environment variable that held a value, to name it in an error."""
+    for name, text in os.environ.items():
+        upper = name.upper()
+        if upper.startswith("OITWATCH_") and upper.endswith(field_name.upper()) and text == value:
+            return name
+    return f"OITWATCH_...{field_name.upper()}"
+
+
+class _EnvSource(EnvSettingsSource):
+    """Environment values: JSON for lists and nested settings, as pydantic-settings reads
+    them, and also a plain comma-separated list (OITWATCH_ALERTS__STAFF=a@x.th,b@x.th)."""
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo | None, value: Any) -> Any:
+        try:
+            return super().decode_complex_value(field_name, field, value)  # type: ignore[arg-type]
+        except ValueError:
+            if field is not None and get_origin(field.annotation) is list:
+                return [part.strip() for part in str(value).split(",") if part.strip()]
+            name = _env_name(field_name, value)
+            raise ValueError(
+                f"environment variable {name}={value!r} is not JSON: a group of settings takes"
+                f' JSON (e.g. {name}=\'{{"key": "value"}}\'), or set each setting on its own'
+                " (e.g. OITWATCH_CRAWL__DELAY=1)"
+            ) from None
 
 
 class ChecklistSettings(BaseModel):
@@ -152,6 +219,17 @@ class Settings(BaseSettings):
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
     )
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _EnvSource(settings_cls), dotenv_settings, file_secret_settings
+
     database: str = Field(default=DEFAULT_DB, description="SQLite file path or SQLAlchemy URL")
     checklist: ChecklistSettings = Field(default_factory=ChecklistSettings)
     today: date | None = Field(
@@ -160,6 +238,7 @@ class Settings(BaseSettings):
     )
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     sites_file: str = Field(default="sites.toml", description="The site registry (TOML)")
@@ -183,6 +262,20 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         return self.database if "://" in self.database else f"sqlite:///{self.database}"
 
+    @property
+    def database_folder(self) -> Path | None:
+        """The SQLite database's folder (None for a server database)."""
+        url = self.database_url
+        if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+            return None
+        return Path(url.removeprefix("sqlite:///")).parent
+
+    @property
+    def log_path(self) -> Path:
+        if self.run.log_file:
+            return Path(self.run.log_file)
+        return (self.database_folder or Path()) / "oitwatch.log"
+
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
@@ -194,20 +287,34 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's contents; a ConfigError naming the file when it cannot be used."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            " (บันทึกไฟล์เป็น UTF-8)"
+        ) from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{what} {path}: {exc}") from exc
+
+
 def load_settings(file: Path | None = None, **cli: Any) -> Settings:
     """Build settings from the layers; a typo in any of them is a ConfigError naming the field."""
     from_file: dict[str, Any] = {}
     if file is not None:
-        try:
-            from_file = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"settings file {file}: {exc}") from exc
+        from_file = read_toml(file, "settings file")
     cli_values = {k: v for k, v in cli.items() if v is not None}
     try:
         # Environment beats the file: read env alone, then lay it over the file's values.
         env_only = Settings().model_dump(exclude_defaults=True)
         layered = _deep_merge(_deep_merge(from_file, env_only), cli_values)
         return Settings.model_validate(layered)
+    except SettingsError as exc:
+        raise ConfigError(f"invalid settings: {exc.__cause__ or exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()

@@ -5,6 +5,10 @@ site found to need it is rendered from the start next time. The browser (Debian'
 driven by Playwright) starts on first need, so static sites never start it. It reaches only
 the site being checked: third-party requests, images, media, fonts and downloads are refused;
 dialogs are dismissed; every page has a deadline.
+
+With an address policy (the web form's and the nightly run's guard), the browser reaches the
+network only through a local proxy that vets and pins every connection (crawler/guard_proxy.py):
+route interception never sees redirect hops, the proxy sees every one.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from oitwatch.config.settings import RenderSettings
+from oitwatch.crawler.guard_proxy import GuardProxy
 from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.web.guard import AddressPolicy
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +88,13 @@ class Rendered:
 class Renderer:
     """One browser per run, started lazily; at most ``settings.pages`` pages at once."""
 
-    def __init__(self, settings: RenderSettings, user_agent: str) -> None:
+    def __init__(
+        self, settings: RenderSettings, user_agent: str, policy: AddressPolicy | None = None
+    ) -> None:
         self.settings = settings
         self.user_agent = user_agent
+        self.policy = policy
+        self._proxy = GuardProxy(policy, settings.page_timeout) if policy is not None else None
         self._slots = asyncio.Semaphore(settings.pages)
         self._start_lock = asyncio.Lock()
         self._playwright: Any = None
@@ -111,8 +121,16 @@ class Renderer:
 
             try:
                 self._playwright = await async_playwright().start()
+                proxy, args = None, CHROMIUM_ARGS
+                if self._proxy is not None:
+                    # Loopback is never proxied by default: the guard must see it too.
+                    proxy = {"server": await self._proxy.start()}
+                    args = [*CHROMIUM_ARGS, "--proxy-bypass-list=<-loopback>"]
                 self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.settings.executable, headless=True, args=CHROMIUM_ARGS
+                    executable_path=self.settings.executable,
+                    headless=True,
+                    args=args,
+                    proxy=proxy,
                 )
             except (PlaywrightError, OSError) as exc:
                 self.unavailable = f"Chromium would not start: {exc}"
@@ -189,7 +207,14 @@ class Renderer:
             finally:
                 await context.close()
 
+    @property
+    def refused(self) -> list[str]:
+        """What the guard kept the browser from."""
+        return self._proxy.refused if self._proxy is not None else []
+
     async def close(self) -> None:
+        if self._proxy is not None:
+            await self._proxy.close()
         browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = None
         try:

@@ -4,22 +4,86 @@ httpcore's pool does work proportional to connections squared (perf-notes: 26 M 
 calls for 6,400 requests in one 64-connection pool); per-origin pools of a few connections
 scale linearly with the number of sites. All pools share one SSL context (each would
 otherwise build its own, ~18 ms and ~0.9 MB apiece).
+
+With an address policy (web/guard.py), every connection is opened to an address resolved and
+vetted at that moment, by the guard's own resolver: the TCP connection goes to that IP while
+the URL, the Host header and the TLS server name stay the site's name. A name that answers a
+public address to the guard and a private one to the connection (DNS rebinding) gets nothing,
+on any hop: pages, redirects, robots.txt, sitemaps, documents.
 """
 
 from __future__ import annotations
 
 import ssl
+import typing
 from collections import OrderedDict
 
+import httpcore
 import httpx
+
+from oitwatch.errors import NameNotResolved, TargetRefused
+from oitwatch.web.guard import AddressPolicy, vetted_addresses
 
 MAX_POOLS = 512
 
 
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections only to vetted addresses; TLS still names the host."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+        self._backend = httpcore.AnyIOBackend()
+        self.connected: list[tuple[str, str]] = []  # (name, address): what was reached
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await vetted_addresses(host, port, self.policy)
+        except NameNotResolved as exc:
+            raise httpcore.ConnectError(str(exc)) from exc  # reported as a DNS failure
+        except TargetRefused as exc:
+            # "refused" makes the fetcher report it as a refusal, never retried.
+            raise httpcore.ConnectError(f"refused: {exc}") from exc
+        # Each vetted address in turn (an AAAA answer may have no route from here).
+        for position, address in enumerate(addresses):
+            try:
+                stream = await self._backend.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout, OSError):
+                if position == len(addresses) - 1:
+                    raise
+                continue
+            self.connected.append((host, str(address)))
+            del self.connected[:-100]
+            return stream
+        raise httpcore.ConnectError(f"no address to connect to for {host}")
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("refused: unix sockets are never reached")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
 class PerHostTransport(httpx.AsyncBaseTransport):
-    def __init__(self, per_host: int, max_pools: int = MAX_POOLS) -> None:
+    def __init__(
+        self, per_host: int, max_pools: int = MAX_POOLS, policy: AddressPolicy | None = None
+    ) -> None:
         self._per_host = per_host
         self._max_pools = max_pools
+        self.backend = PinnedBackend(policy) if policy is not None else None
         self._ssl = ssl.create_default_context()
         self._pools: OrderedDict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = (
             OrderedDict()
@@ -35,6 +99,16 @@ class PerHostTransport(httpx.AsyncBaseTransport):
                     max_connections=self._per_host, max_keepalive_connections=self._per_host
                 ),
             )
+            if self.backend is not None:
+                # httpx has no option for the network backend: the pool is built the same
+                # way, around the pinning backend.
+                pool._pool = httpcore.AsyncConnectionPool(
+                    ssl_context=self._ssl,
+                    max_connections=self._per_host,
+                    max_keepalive_connections=self._per_host,
+                    keepalive_expiry=5.0,
+                    network_backend=self.backend,
+                )
             self._pools[key] = pool
         self._pools.move_to_end(key)
         return pool

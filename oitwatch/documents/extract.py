@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from oitwatch.crawler.charset import decode_text
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.html import parse_html
+from oitwatch.documents.isolate import worker
 from oitwatch.documents.model import Document, DocumentKind
 from oitwatch.documents.office import parse_csv, parse_docx, parse_xlsx
 from oitwatch.documents.pdf import parse_pdf
@@ -62,10 +63,26 @@ def document_kind(url: str, content_type: str, head: bytes = b"") -> DocumentKin
     return DocumentKind.OTHER
 
 
+# Formats whose parsers have no budget of their own: read in the worker process (isolate.py).
+_ISOLATED = frozenset({DocumentKind.PDF, DocumentKind.DOCX, DocumentKind.XLSX})
+
+
 def extract_document(
     data: bytes, url: str, content_type: str = "", kind: DocumentKind | None = None
 ) -> Document:
-    """Parse bytes into a Document; raises UnreadableDocument when no text can be had."""
+    """Parse bytes into a Document; raises UnreadableDocument when no text can be had,
+    including when the file needs more memory or time than a document may take."""
+    kind = kind or document_kind(url, content_type, data[:8])
+    if kind in _ISOLATED:
+        document: Document = worker("parse").call("extract", data, url, content_type, kind)
+        return document
+    return extract_inline(data, url, content_type, kind)
+
+
+def extract_inline(
+    data: bytes, url: str, content_type: str = "", kind: DocumentKind | None = None
+) -> Document:
+    """extract_document in this process, without limits: the worker's side of it."""
     kind = kind or document_kind(url, content_type, data[:8])
     if kind is DocumentKind.PDF:
         document = parse_pdf(data, url)

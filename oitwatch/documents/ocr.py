@@ -11,20 +11,86 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import resource
 import shutil
 import subprocess
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from oitwatch.checklist.model import Cue
 from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.isolate import worker
 from oitwatch.documents.model import Document, DocumentKind
 
 log = logging.getLogger(__name__)
+
+# An A4 page at 300 dpi is 8.7 M pixels; a scan larger than this is a decompression bomb.
+MAX_IMAGE_PIXELS = 60_000_000
+# Pillow's own guard (a warning past the limit, an error past twice it) on the same figure.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+# Tesseract's address space: the Thai model needs a few hundred MB, never gigabytes.
+TESSERACT_MEMORY = 1024 * 1024 * 1024
+
+
+def _limit_tesseract() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (TESSERACT_MEMORY, TESSERACT_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def check_image(data: bytes) -> None:
+    """Refuse an image too large to read before anything decodes it (only the header is read)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except (
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise UnreadableDocument("corrupt", f"the image cannot be read: {exc}") from exc
+    if width * height > MAX_IMAGE_PIXELS:
+        raise UnreadableDocument(
+            "corrupt", f"the image is {width} × {height} pixels: too large to read"
+        )
+
+
+def render_pdf_pages(data: bytes, max_pages: int, dpi: int) -> list[bytes]:
+    """PNGs of a PDF's first pages for Tesseract (run in the worker process: isolate.py).
+    A page too large for the resolution is rendered smaller, never past MAX_IMAGE_PIXELS."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        images = []
+        for index in range(min(len(pdf), max_pages)):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                continue
+            try:
+                width, height = page.get_size()
+                scale = dpi / 72
+                pixels = width * height * scale * scale
+                if pixels > MAX_IMAGE_PIXELS:
+                    scale *= (MAX_IMAGE_PIXELS / pixels) ** 0.5
+                bitmap = page.render(scale=scale, grayscale=True)
+                buffer = io.BytesIO()
+                bitmap.to_pil().save(buffer, "PNG")
+                images.append(buffer.getvalue())
+            except pdfium.PdfiumError:
+                continue
+            finally:
+                page.close()
+        return images
+    finally:
+        pdf.close()
 
 
 @dataclass(frozen=True)
@@ -91,6 +157,7 @@ class OcrEngine:
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
+                preexec_fn=_limit_tesseract,
             )
             try:
                 out, _ = await asyncio.wait_for(process.communicate(image), self.page_timeout)
@@ -102,19 +169,8 @@ class OcrEngine:
             return out.decode("utf-8", errors="replace")
 
     def _render_pdf(self, data: bytes) -> list[bytes]:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            images = []
-            for index in range(min(len(pdf), self.max_pages)):
-                page = pdf[index]
-                bitmap = page.render(scale=self.dpi / 72, grayscale=True)
-                buffer = io.BytesIO()
-                bitmap.to_pil().save(buffer, "PNG")
-                images.append(buffer.getvalue())
-                page.close()
-            return images
-        finally:
-            pdf.close()
+        images: list[bytes] = worker("ocr").call("render_pdf", data, self.max_pages, self.dpi)
+        return images
 
     async def read(self, data: bytes, kind: DocumentKind) -> OcrText:
         """Text of a scan; UnreadableDocument when not even OCR finds any."""
@@ -122,6 +178,7 @@ class OcrEngine:
             if kind is DocumentKind.PDF:
                 images = await asyncio.to_thread(self._render_pdf, data)
             else:
+                check_image(data)
                 images = [data]
             texts = [await self._tesseract(image) for image in images]
         except (pdfium.PdfiumError, OSError, TimeoutError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from xml.etree import ElementTree
 
@@ -15,11 +16,36 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_SHEET_ROWS = 5000
 # A DOCX body larger than this once unzipped is a zip bomb, not a report.
 MAX_DOCX_XML_BYTES = 30 * 1024 * 1024
+# Office files are zip archives: past these, once unzipped, a file is a bomb, not a report.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_RATIO = 200  # ordinary XML compresses 5-20 times; bombs a thousand times and more
+
+
+def check_zip(archive: zipfile.ZipFile, what: str) -> None:
+    """Refuse a zip bomb from its directory, before anything is inflated. The sizes are the
+    archive's own claims, but zipfile never inflates an entry past its claimed size."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UnreadableDocument("corrupt", f"{what} holds {len(entries)} files: not a document")
+    total = sum(info.file_size for info in entries)
+    if total > MAX_UNZIPPED_BYTES:
+        raise UnreadableDocument(
+            "corrupt", f"{what} unzips to {total // (1024 * 1024)} MB: too large to read"
+        )
+    for info in entries:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(
+            1, info.compress_size
+        ):
+            raise UnreadableDocument(
+                "corrupt", f"{what} part {info.filename} is a zip bomb (compressed too well)"
+            )
 
 
 def parse_docx(data: bytes, url: str) -> Document:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, "DOCX")
             info = archive.getinfo("word/document.xml")
             if info.file_size > MAX_DOCX_XML_BYTES:
                 raise UnreadableDocument("corrupt", "DOCX body is implausibly large")
@@ -55,6 +81,11 @@ def parse_xlsx(data: bytes, url: str) -> Document:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, "XLSX")
+    except zipfile.BadZipFile as exc:
+        raise UnreadableDocument("corrupt", f"XLSX cannot be read: {exc}") from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
         raise UnreadableDocument("corrupt", f"XLSX cannot be read: {exc}") from exc
@@ -80,7 +111,10 @@ def parse_xlsx(data: bytes, url: str) -> Document:
 
 
 def parse_csv(text: str, url: str) -> Document:
-    rows = list(csv.reader(io.StringIO(text)))[:MAX_SHEET_ROWS]
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(text)), MAX_SHEET_ROWS))
+    except csv.Error as exc:  # e.g. a cell past the csv module's 128 kB limit
+        raise UnreadableDocument("corrupt", f"CSV cannot be read: {exc}") from exc
     lines = ["\t".join(cell for cell in row if cell) for row in rows]
     return Document(
         url=url,

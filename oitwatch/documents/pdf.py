@@ -9,6 +9,8 @@ from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.model import Document, DocumentKind
 
 MAX_PDF_PAGES = 80
+# Enough for any report's first 80 pages; a page of gigabytes of text is a bomb, not evidence.
+MAX_PDF_CHARS = 2_000_000
 # Titles PDF writers put in by default, which say nothing about the document.
 _JUNK_TITLES = frozenset({"untitled", "anonymous", "(anonymous)", "document", ""})
 
@@ -23,12 +25,24 @@ def parse_pdf(data: bytes, url: str, max_pages: int = MAX_PDF_PAGES) -> Document
     try:
         texts: list[str] = []
         count = min(len(pdf), max_pages)
+        chars = 0
         for index in range(count):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                continue  # one broken page costs that page; the others may hold the evidence
+            try:
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+            except pdfium.PdfiumError:
+                text = ""
+            finally:
+                page.close()
+            texts.append(text[: MAX_PDF_CHARS - chars])
+            chars += len(texts[-1])
+            if chars >= MAX_PDF_CHARS:
+                break
         title = ""
         try:
             title = (pdf.get_metadata_dict().get("Title") or "").strip()

@@ -17,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -26,7 +27,7 @@ from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import host_of
 from oitwatch.documents.ocr import OcrText
-from oitwatch.errors import ConfigError
+from oitwatch.errors import ConfigError, StorageError
 from oitwatch.storage.schema import (
     AlertState,
     Batch,
@@ -74,15 +75,60 @@ def _migrate(engine: Engine) -> None:
             connection.commit()
 
 
+def explain_storage_error(exc: BaseException, url: str) -> str | None:
+    """A one-line account of a database failure the user can act on, or None if unknown."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    where = url.removeprefix("sqlite:///")
+    folder = Path(where).parent if url.startswith("sqlite:///") else None
+    if "readonly database" in text or "read-only" in text:
+        return (
+            f"the database {where} is read-only: give the user running oitwatch write access"
+            " to it and to its folder (or choose another with --db); history is intact"
+        )
+    if "unable to open database file" in text:
+        return (
+            f"cannot create or open the database {where}: the folder {folder} is not writable"
+            " or does not exist; choose a writable path (--db or the 'database' setting)"
+        )
+    if "disk is full" in text or "disk i/o error" in text:
+        return (
+            f"cannot write the database {where}: the disk is full or failing ({text.strip()});"
+            " free some space and run again; the history already stored is intact"
+        )
+    if "malformed" in text or "not a database" in text:
+        return (
+            f"the database {where} is damaged ({text.strip()}): keep a copy, then recover it"
+            f" with: sqlite3 {where} '.recover' | sqlite3 repaired.db"
+        )
+    return None
+
+
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.damage: str | None = None  # what PRAGMA quick_check found, when not "ok"
+        self.url = engine.url.render_as_string(hide_password=True)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DatabaseError as exc:
+            message = explain_storage_error(exc, self.url)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+
+    def quick_check(self) -> str | None:
+        """SQLite's quick_check (page-level damage, a full read of the file); None when ok."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        with self.engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA quick_check(5)").fetchall()
+        found = [str(row[0]) for row in rows]
+        return None if found == ["ok"] else "; ".join(found)
 
     def site(self, url: str, entry: SiteEntry | None = None) -> Site:
         """The site row for a URL, created on first sight; registry details kept up to date."""
@@ -252,13 +298,32 @@ class Database:
                 .values(status=status.value, finished_at=utcnow())
             )
 
-    def unfinished_batch(self) -> int | None:
-        """The latest batch a crash or kill left unfinished, if the latest is one."""
+    def unfinished_batch(self, include_errors: bool = False) -> int | None:
+        """The latest batch a crash or kill left unfinished, if the latest is one; with
+        ``include_errors``, also one that finished with sites that failed (run --resume)."""
+        done = {RunStatus.COMPLETED.value}
+        if not include_errors:
+            done.add(RunStatus.COMPLETED_WITH_ERRORS.value)
         with self.session() as session:
             latest = session.scalars(select(Batch).order_by(Batch.id.desc()).limit(1)).first()
-            if latest is None or latest.status == RunStatus.COMPLETED.value:
+            if latest is None or latest.status in done:
                 return None
             return latest.id
+
+    def batch_lines(self, batch_id: int) -> list[tuple[Site, Run]]:
+        """Each site's completed run in a batch (the latest, if --resume ran it again)."""
+        with self.session() as session:
+            runs = session.scalars(
+                select(Run)
+                .where(Run.batch_id == batch_id, Run.status == RunStatus.COMPLETED.value)
+                .order_by(Run.id)
+            ).all()
+            latest = {run.site_id: run for run in runs}
+            sites = {
+                site.id: site
+                for site in session.scalars(select(Site).where(Site.id.in_(list(latest))))
+            }
+            return [(sites[site_id], run) for site_id, run in latest.items()]
 
     def last_batch_start(self) -> datetime | None:
         with self.session() as session:
@@ -412,10 +477,13 @@ class Database:
         states: dict[str, tuple[str, bool]],
         mails: list[tuple[str, list[str], str, str]],
         batch_id: int | None,
+        changes: dict[str, list[str]] | None = None,
     ) -> None:
         """New alert states and the mails announcing them, in one transaction: a crash cannot
         record a state without its mail, or queue a mail twice."""
         with self.session() as session:
+            if changes is not None:
+                session.execute(update(Run).where(Run.id == run_id).values(alert_changes=changes))
             for item_id, (status, problem) in states.items():
                 session.merge(
                     AlertState(
@@ -492,7 +560,7 @@ class Database:
 def open_database(url: str) -> Database:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        if str(path) != ":memory:":
+        if str(path) != ":memory:" and not str(path).startswith("file:"):  # a URI
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -506,5 +574,15 @@ def open_database(url: str) -> Database:
         _migrate(engine)
     except Exception as exc:
         engine.dispose()
+        message = explain_storage_error(exc, url)
+        if message is not None:
+            raise StorageError(message) from exc
         raise ConfigError(f"cannot open the database {url}: {exc}") from exc
-    return Database(engine)
+    database = Database(engine)
+    if url.startswith("sqlite"):
+        database.url = url  # as given: SQLAlchemy would quote a file: URI
+    try:
+        database.damage = database.quick_check()
+    except DatabaseError as exc:
+        database.damage = str(getattr(exc, "orig", exc))
+    return database

@@ -23,6 +23,7 @@ class RunStatus(StrEnum):
     COMPLETED = "completed"
     INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM or a crash: its item results are not stored
     FAILED = "failed"
+    COMPLETED_WITH_ERRORS = "completed_with_errors"  # a batch some of whose sites failed
 
 
 class Site(Base):
@@ -50,7 +51,7 @@ class Batch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)
+    status: Mapped[str] = mapped_column(String(32), default=RunStatus.RUNNING.value)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     sites_total: Mapped[int] = mapped_column(default=0)
     fiscal_year: Mapped[int]
@@ -73,6 +74,8 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[str] = mapped_column(String(20))
     notes: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # {"new": [...], "fixed": [...]}: what the run's alerts announced, for the batch's digest.
+    alert_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     site: Mapped[Site] = relationship(back_populates="runs")
     items: Mapped[list[ItemResultRow]] = relationship(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,14 +24,79 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
+from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.errors import CheckAborted, OitwatchError
 from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
-from oitwatch.web.guard import TargetRefused, check_target
+from oitwatch.web.guard import AddressPolicy, NameNotResolved, TargetRefused, check_url
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
 from oitwatch.web.views import dashboard_rows, report_csv, report_json, report_view
 
 STATIC = Path(__file__).parent / "static"
+MAX_URL_LENGTH = 2048
+# Database ids are 64-bit: a larger number in a path is no such page, not a server error.
+_MAX_ID = 2**63 - 1
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        b" object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Every response, error pages and static files included, carries the security headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message = dict(message)
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k, v) for k, v in SECURITY_HEADERS if k not in names),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _in_networks(address: str, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for entry in networks:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_address(request: Request, trusted_proxies: list[str]) -> str:
+    """Who is asking, for the rate limit. X-Forwarded-For is anyone's to write: it counts only
+    when the connection comes from a trusted proxy, and then its last untrusted hop."""
+    peer = request.client.host if request.client else "unknown"
+    if not trusted_proxies or not _in_networks(peer, trusted_proxies):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in_networks(hop, trusted_proxies):
+            return hop
+    return peer
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -45,15 +111,20 @@ def create_app(settings: Settings) -> Starlette:
         database: Database = state["db"]
         return database
 
-    allowed = frozenset(web.allow_hosts)
+    policy = AddressPolicy(web.allow_loopback, frozenset(web.allow_hosts))
 
     async def guard(url: str) -> None:
-        await check_target(url, allow_loopback=web.allow_loopback, allow=allowed)
+        await check_url(url, policy)
 
     async def run_check(job: Job, progress: Any) -> CheckReport:
+        # Every connection, the browser's included, goes to an address vetted at that moment.
         async with (
-            Fetcher(settings.crawl, guard=guard) as fetcher,
-            Renderer(settings.render, settings.crawl.user_agent) as renderer,
+            Fetcher(
+                settings.crawl,
+                transport=PerHostTransport(settings.crawl.per_host, policy=policy),
+                guard=guard,
+            ) as fetcher,
+            Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
         ):
             return await check_site(
                 job.url, settings, db(), fetcher=fetcher, renderer=renderer, on_progress=progress
@@ -99,10 +170,13 @@ def create_app(settings: Settings) -> Starlette:
         readable(request)
         form = await request.form()
         raw = str(form.get("url", ""))
+        if len(raw) > MAX_URL_LENGTH:
+            error = f"the address is longer than {MAX_URL_LENGTH} characters"
+            return page("index.html", request, status=400, error=error, value="")
         try:
             url = normalise_site_url(raw)
             await guard(url)
-            client = request.client.host if request.client else "unknown"
+            client = client_address(request, web.trusted_proxies)
             job = state["queue"].submit(url, client)
         except (CheckAborted, TargetRefused) as exc:
             return page("index.html", request, status=400, error=str(exc), value=raw)
@@ -111,8 +185,14 @@ def create_app(settings: Settings) -> Starlette:
         suffix = "?lang=en" if request.query_params.get("lang") == "en" else ""
         return RedirectResponse(f"/jobs/{job.id}{suffix}", status_code=303)
 
+    def path_id(request: Request, name: str) -> int:
+        value = int(request.path_params[name])
+        if not 0 < value <= _MAX_ID:
+            raise HTTPException(404, "no such page")
+        return value
+
     def find_job(request: Request) -> Job:
-        job = state["queue"].jobs.get(int(request.path_params["job_id"]))
+        job = state["queue"].jobs.get(path_id(request, "job_id"))
         if job is None:
             raise HTTPException(404, "no such check")
         result: Job = job
@@ -145,7 +225,7 @@ def create_app(settings: Settings) -> Starlette:
     def find_report(request: Request) -> Any:
         view = report_view(
             db(),
-            int(request.path_params["site_id"]),
+            path_id(request, "site_id"),
             "en" if request.query_params.get("lang") == "en" else "th",
         )
         if view is None:
@@ -210,8 +290,18 @@ def create_app(settings: Settings) -> Starlette:
         """Add a site to the registry, or update the one with the same code or URL (admin only)."""
         admin(request)
         try:
-            entry = SiteEntry.model_validate(await request.json())
+            body = await request.json()
+            if isinstance(body, dict) and len(str(body.get("url", ""))) > MAX_URL_LENGTH:
+                raise ValueError(f"the address is longer than {MAX_URL_LENGTH} characters")
+            entry = SiteEntry.model_validate(body)
         except (ValueError, ValidationError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        try:
+            # What the registry holds, the nightly run fetches: the same guard as the form.
+            await guard(entry.url)
+        except NameNotResolved:
+            pass  # a site that is down today may be registered; the nightly run guards again
+        except TargetRefused as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         path = Path(settings.sites_file)
         async with state["registry_lock"]:
@@ -269,4 +359,7 @@ def create_app(settings: Settings) -> Starlette:
         return page("error.html", request, status=status, message=detail)
 
     app.add_exception_handler(HTTPException, on_http_error)
+    # Outermost, around Starlette's own error middleware: a 500 page carries the headers too.
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign]
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +11,7 @@ from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist import ChecklistError, load_checklist
 from oitwatch.checklist.findings import Status
 from oitwatch.report import STATUS_LABELS
+from oitwatch.reports import SafeWriter
 from oitwatch.storage import Database
 from oitwatch.storage.schema import Run, Site
 
@@ -140,7 +140,7 @@ def report_json(view: ReportView) -> dict[str, Any]:
 
 def report_csv(view: ReportView) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         ["item", "heading", "status", "url", "missing_elements", "reason", "fix", "since"]
     )
