@@ -274,6 +274,10 @@ class _BatchLine:
 @click.option("--province", default=None, help="Only the sites of this province.")
 @click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
 @click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.option(
+    "--queue", is_flag=True, help="Put the sites on the fleet's queue (PostgreSQL) for workers."
+)
+@click.option("--batch", "batch_key", default=None, help="With --queue: batch key [today].")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -281,6 +285,8 @@ def run(
     province: str | None,
     sites_file: str | None,
     database: str | None,
+    queue: bool,
+    batch_key: str | None,
 ) -> None:
     """Check every registered site once, send alerts, print a summary.
 
@@ -290,6 +296,11 @@ def run(
 
     settings = _settings(ctx, database=database, sites_file=sites_file)
     registry = _registry(settings, province)
+    if queue:
+        from oitwatch.fleet.cli import run_queued
+
+        run_queued(settings, registry, batch_key)
+        return
     db = _database(settings)
     line = _BatchLine()
     try:
@@ -323,8 +334,9 @@ def run(
 @main.command()
 @click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
 @click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.option("--queue", is_flag=True, help="Enqueue the nightly batch for fleet workers.")
 @click.pass_context
-def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -> None:
+def schedule(ctx: click.Context, sites_file: str | None, database: str | None, queue: bool) -> None:
     """Run nightly by the schedule in the settings (default 01:00 Asia/Bangkok) until SIGTERM.
 
     Example: oitwatch --settings oitwatch.toml schedule
@@ -349,6 +361,10 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -
     catch_up = db.unfinished_batch() is not None or (
         missed is not None and (last is None or last.replace(tzinfo=UTC) < missed)
     )
+    if queue:  # enqueuing is idempotent (a batch per date): catching up is always safe
+        from oitwatch.fleet.cli import queued_job
+
+        job, catch_up = queued_job(settings, db), missed is not None
     scheduler = NightlyScheduler(job, trigger, settings.schedule.timezone)
     scheduler.start(catch_up=catch_up)
     click.echo(
@@ -495,3 +511,9 @@ def checklist_show(year: int) -> None:
         click.echo(render_checklist(load_checklist(year)))
     except ChecklistError as exc:
         _fail(str(exc))
+
+
+# The fleet's commands (worker, status): PostgreSQL only, registered from their own module.
+from oitwatch.fleet.cli import register as _register_fleet  # noqa: E402
+
+_register_fleet(main)
