@@ -299,3 +299,89 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
     # Politeness across the fleet: never more than PER_IP requests at once on a server.
     assert set(meter.peak) == set(SERVERS)
     assert max(meter.peak.values()) <= PER_IP, meter.peak
+
+
+def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
+    fresh_postgres: Callable[[], str], tmp_path: Path
+) -> None:
+    from oitwatch.config import load_settings
+    from tests.test_web import Server
+
+    meter = Meter()
+    servers = [_MeteredServer("127.0.3.9", _site_routes(n + 1), meter) for n in range(2)]
+    for server in servers:
+        for i in range(8):
+            server.routes[f"/p{i}.html"].delay = 0.4  # a site takes seconds: SIGTERM lands mid-site
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    db = fresh_postgres()
+    registry = tmp_path / "sites.toml"
+    registry.write_text(
+        "".join(
+            f'[[sites]]\nurl = "http://127.0.3.9:{s.server_address[1]}/"\nname = "อบต.{n}"\n\n'
+            for n, s in enumerate(servers)
+        ),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        **FAST_ENV,
+        "OITWATCH_DATABASE": db,
+        "OITWATCH_SITES_FILE": str(registry),
+        "OITWATCH_RENDER__MODE": "never",
+        "OITWATCH_OCR__ENABLED": "false",
+        "OITWATCH_ALERTS__ENABLED": "false",
+        "OITWATCH_FLEET__POLL": "0.5",
+    }
+
+    def start(*args: str, log: Path) -> subprocess.Popen[bytes]:
+        with log.open("wb") as out:
+            return subprocess.Popen(
+                [sys.executable, "-m", "oitwatch", *args], env=env, stderr=out, stdout=out
+            )
+
+    logs = [tmp_path / f"scheduler{n}.log" for n in range(2)]
+    schedulers = [start("schedule", "--queue", log=log) for log in logs]
+    try:
+        # Both start with a missed night to catch up: both enqueue it, the batch exists once.
+        _wait(
+            "both schedulers",
+            lambda: all("put on the queue" in log.read_text() for log in logs),
+            timeout=60,
+        )
+        said = sorted(log.read_text() for log in logs)
+        assert "2 new sites, 2 put on the queue" in "".join(said)
+        assert "0 new sites, 0 put on the queue" in "".join(said)
+        assert _query(db, "select count(*) from batches") == [(1,)]
+        assert _query(db, "select count(*) from procrastinate_jobs") == [(2,)]
+        status = run_cli("status", env=env)
+        assert status.code == 0 and "queued 2" in status.stdout and "0/2" in status.stdout
+
+        # One worker, one site at a time; SIGTERM while it checks the first site.
+        worker = start("worker", "--queues", "crawl", "--concurrency", "1", log=tmp_path / "w.log")
+        _wait(
+            "a site in progress",
+            lambda: _query(db, "select count(*) from runs where status = 'running'") == [(1,)],
+        )
+        during = run_cli("status", env=env)
+        assert "running 1" in during.stdout and "workers seen in the last minute 1" in during.stdout
+        settings = load_settings(database=db)
+        with Server(settings) as base:  # staff see the same on the dashboard
+            import httpx
+
+            page = httpx.get(base + "/dashboard?lang=en", timeout=20).text
+        assert "Fleet batch" in page and "running 1" in page
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        for proc in schedulers:
+            proc.send_signal(signal.SIGTERM)
+        for proc in schedulers:
+            proc.wait(timeout=30)
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    # The site in progress was finished, not abandoned; the other waits for the next worker.
+    assert _query(db, "select status, count(*) from runs group by status") == [("completed", 1)]
+    assert sorted(_query(db, "select status from fleet_jobs")) == [("done",), ("queued",)]
+    after = run_cli("status", env=env).stdout
+    assert "1/2 sites finished" in after and "workers seen in the last minute 0" in after

@@ -55,7 +55,13 @@ def queued_job(settings: Settings, db: Database) -> Any:
     from oitwatch.fleet.batch import enqueue_batch
 
     async def job(name: str) -> object:
-        return await enqueue_batch(settings, db, _registry(settings), trigger=name)
+        done = await enqueue_batch(settings, db, _registry(settings), trigger=name)
+        click.echo(
+            f"oitwatch: {name}: batch {done.key}: {done.added} new sites, "
+            f"{done.queued} put on the queue",
+            err=True,
+        )
+        return done
 
     return job
 

@@ -502,6 +502,13 @@ class FleetStore:
             )
 
 
+def fleet_progress(db: Database) -> BatchCounts | None:
+    """The newest fleet batch's progress for the staff dashboard; None on SQLite."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    return FleetStore(db).counts()
+
+
 def _has_queue_tables(session: Session) -> bool:
     return session.scalar(text("SELECT to_regclass('procrastinate_workers') IS NOT NULL")) is True
 
