@@ -107,12 +107,14 @@ def _children_cpu() -> float:
 
 def _ready(url: str, workers: int) -> None:
     """Workers are up (imports done, registered): the clock measures work, not start-up."""
-    _wait(
-        url,
-        "select case when to_regclass('procrastinate_workers') is not null then"
-        f" (select (count(*) >= {workers})::int from procrastinate_workers) else 0 end",
-        timeout=300,
-    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if _scalar(url, "select (to_regclass('procrastinate_workers') is not null)::int") and (
+            _scalar(url, "select count(*) from procrastinate_workers") >= workers
+        ):
+            return
+        time.sleep(0.25)
+    raise SystemExit("workers did not start")
 
 
 def crawl(

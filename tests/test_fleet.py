@@ -385,3 +385,30 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
     assert sorted(_query(db, "select status from fleet_jobs")) == [("done",), ("queued",)]
     after = run_cli("status", env=env).stdout
     assert "1/2 sites finished" in after and "workers seen in the last minute 0" in after
+
+
+def test_the_fleet_needs_postgresql_and_sqlite_is_untouched(tmp_path: Path) -> None:
+    registry = tmp_path / "sites.toml"
+    registry.write_text('[[sites]]\nurl = "http://127.0.3.10/"\n', encoding="utf-8")
+    db = tmp_path / "one.db"
+    for command in (
+        ["run", "--queue", "--sites", str(registry), "--db", str(db)],
+        ["worker", "--db", str(db)],
+        ["status", "--db", str(db)],
+    ):
+        result = run_cli(*command)
+        assert result.code == 2 and "needs a PostgreSQL database" in result.stderr, command
+    assert not db.exists()  # refused before anything was created
+
+
+def test_politeness_locks_share_a_servers_slots_by_host() -> None:
+    import asyncio
+
+    from oitwatch.fleet.batch import politeness_locks
+
+    urls = [f"http://127.0.3.{1 + n % 2}:{8000 + n}/" for n in range(40)]
+    urls.append("http://127.0.3.1:8000/other/")  # another site on a host already listed
+    locks = asyncio.run(politeness_locks(urls, per_ip=3))
+    assert {lock.split("#")[0] for lock in locks.values()} == {"ip:127.0.3.1", "ip:127.0.3.2"}
+    assert {lock.split("#")[1] for lock in locks.values()} == {"0", "1", "2"}
+    assert locks["http://127.0.3.1:8000/other/"] == locks["http://127.0.3.1:8000/"]

@@ -27,10 +27,12 @@ def _fail(message: str) -> None:
 def run_queued(settings: Settings, sites: list[SiteEntry], key: str | None) -> None:
     """`oitwatch run --queue`: put the batch on the queue and say what was added."""
     from oitwatch.errors import OitwatchError
+    from oitwatch.fleet.app import require_postgres
     from oitwatch.fleet.batch import enqueue_batch
     from oitwatch.storage import open_database
 
     try:
+        require_postgres(settings.database_url)  # before a SQLite file is made for nothing
         db = open_database(settings.database_url)
         try:
             done = asyncio.run(enqueue_batch(settings, db, sites, key=key))
@@ -52,7 +54,14 @@ def queued_job(settings: Settings, db: Database) -> Any:
     """The scheduler's nightly job in queue mode: enqueue tonight's batch, keyed by date, so
     schedulers on two machines enqueue it once."""
     from oitwatch.cli import _registry
+    from oitwatch.errors import OitwatchError
+    from oitwatch.fleet.app import require_postgres
     from oitwatch.fleet.batch import enqueue_batch
+
+    try:
+        require_postgres(settings.database_url)  # now, not at 01:00
+    except OitwatchError as exc:
+        _fail(str(exc))
 
     async def job(name: str) -> object:
         done = await enqueue_batch(settings, db, _registry(settings), trigger=name)
