@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from oitwatch.storage import open_database
+from oitwatch.storage import RunStatus, open_database
 from oitwatch.storage.schema import Base
 
 
@@ -101,3 +101,20 @@ def test_migrations_from_empty_and_back_down(db_url: str) -> None:
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     db.close()
+
+
+def test_text_with_a_nul_character_is_stored(db_url: str) -> None:
+    """PostgreSQL refuses NUL in text where SQLite takes it: a hostile title must not fail a
+    site's check on one backend only."""
+    from oitwatch.config.registry import SiteEntry
+
+    db = open_database(db_url)
+    try:
+        site = db.site("http://nul.go.th/", SiteEntry(url="http://nul.go.th/", name="อบต.\x00ร้าย"))
+        db.name_site(site.id, "ignored")
+        run_id = db.start_run(site.id, "ita-2568", 2568)
+        db.end_run(run_id, RunStatus.FAILED, "broken\x00 page")
+        found = db.find_site("http://nul.go.th/")
+        assert found is not None and found.name in ("อบต.ร้าย", "อบต.\x00ร้าย")
+    finally:
+        db.close()

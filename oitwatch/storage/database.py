@@ -506,6 +506,10 @@ def open_database(url: str) -> Database:
     engine = create_engine(url, pool_pre_ping=True) if postgres else create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    if postgres:
+        from oitwatch.storage.postgres import prepare
+
+        prepare(engine)
     try:
         _migrate(engine)
     except Exception as exc:
