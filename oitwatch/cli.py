@@ -361,10 +361,10 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None, q
     catch_up = db.unfinished_batch() is not None or (
         missed is not None and (last is None or last.replace(tzinfo=UTC) < missed)
     )
-    if queue:  # enqueuing is idempotent (a batch per date): catching up is always safe
+    if queue:  # enqueuing is idempotent (a batch per night): catching up is always safe
         from oitwatch.fleet.cli import queued_job
 
-        job, catch_up = queued_job(settings, db), missed is not None
+        job, catch_up = queued_job(settings, db, missed), missed is not None
     scheduler = NightlyScheduler(job, trigger, settings.schedule.timezone)
     scheduler.start(catch_up=catch_up)
     click.echo(

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -50,13 +51,14 @@ def run_queued(settings: Settings, sites: list[SiteEntry], key: str | None) -> N
     )
 
 
-def queued_job(settings: Settings, db: Database) -> Any:
-    """The scheduler's nightly job in queue mode: enqueue tonight's batch, keyed by date, so
-    schedulers on two machines enqueue it once."""
+def queued_job(settings: Settings, db: Database, missed: datetime | None) -> Any:
+    """The scheduler's nightly job in queue mode: enqueue the night's batch, keyed by its date,
+    so schedulers on two machines enqueue it once. The catch-up at start is the missed night's
+    batch (``missed``): a no-op when that night ran."""
     from oitwatch.cli import _registry
     from oitwatch.errors import OitwatchError
     from oitwatch.fleet.app import require_postgres
-    from oitwatch.fleet.batch import enqueue_batch
+    from oitwatch.fleet.batch import batch_key, enqueue_batch
 
     try:
         require_postgres(settings.database_url)  # now, not at 01:00
@@ -64,7 +66,8 @@ def queued_job(settings: Settings, db: Database) -> Any:
         _fail(str(exc))
 
     async def job(name: str) -> object:
-        done = await enqueue_batch(settings, db, _registry(settings), trigger=name)
+        key = batch_key(settings, missed if name == "catch-up" else None)
+        done = await enqueue_batch(settings, db, _registry(settings), key=key, trigger=name)
         click.echo(
             f"oitwatch: {name}: batch {done.key}: {done.added} new sites, "
             f"{done.queued} put on the queue",
