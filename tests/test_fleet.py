@@ -412,3 +412,45 @@ def test_politeness_locks_share_a_servers_slots_by_host() -> None:
     assert {lock.split("#")[0] for lock in locks.values()} == {"ip:127.0.3.1", "ip:127.0.3.2"}
     assert {lock.split("#")[1] for lock in locks.values()} == {"0", "1", "2"}
     assert locks["http://127.0.3.1:8000/other/"] == locks["http://127.0.3.1:8000/"]
+
+
+def test_a_run_stored_by_a_worker_that_died_before_recording_it_is_superseded(
+    fresh_postgres: Callable[[], str],
+) -> None:
+    """The worker stored its run (and alerts) and died before marking the site done: the
+    retry supersedes that run, so the batch still counts one run for the site."""
+    from oitwatch.config.registry import SiteEntry
+    from oitwatch.fleet.store import FleetStore
+    from oitwatch.storage import open_database
+
+    db = open_database(fresh_postgres())
+    try:
+        store = FleetStore(db)
+        batch_id, _ = store.batch_for_key("night", 2568, "test")
+        url = "http://127.0.3.11/"
+        assert store.add_jobs(batch_id, [(url, SiteEntry(url=url).model_dump(), "ip:x#0")]) == 1
+        [(job, _lock)] = store.not_on_queue(batch_id)
+        first = store.claim(job, 101, "w1")
+        assert first is not None and first.attempt == 1
+        site = db.site(url)
+        dead = db.start_run(site.id, "ita-2568", 2568, batch_id)
+        db.finish_run(dead, site_status="ok", pages_fetched=1, results=[], oit_estimate=None)
+        assert store.claim(job, 999, "w3") is None  # a stray duplicate job cannot steal it
+        retry = store.claim(job, 101, "w2")  # the same queue job, put back after the stall
+        assert retry is not None and retry.attempt == 2
+        assert _query(
+            db.engine.url.render_as_string(hide_password=False), "select status from runs"
+        ) == [("superseded",)]
+        again = db.start_run(site.id, "ita-2568", 2568, batch_id)
+        assert not store.complete(first, dead, "ok", None, [], [])  # a late word from try 1
+        db.finish_run(again, site_status="ok", pages_fetched=1, results=[], oit_estimate=90.0)
+        assert store.complete(retry, again, "ok", 90.0, [], [])
+        runs = _query(
+            db.engine.url.render_as_string(hide_password=False),
+            "select id, status from runs order by id",
+        )
+        assert runs == [(dead, "superseded"), (again, "completed")]
+        assert store.close_batch_if_done(batch_id, lambda rows: None)
+        assert not store.close_batch_if_done(batch_id, lambda rows: None)  # once
+    finally:
+        db.close()

@@ -166,13 +166,15 @@ class FleetStore:
             if row is None:
                 return None
             batch_id, url, entry, attempt = row
-            # A run of this site left 'running' in this batch belongs to a worker that died:
-            # it is kept, marked, and never counted.
+            # A run of this site in this batch, while the site is not done, belongs to a worker
+            # that died: mid-crawl ('running') or after storing it but before recording the
+            # site done ('completed'). It is kept, marked, and never counted; alerts it already
+            # queued are not queued again, since the alert states moved with them.
             session.execute(
                 update(Run)
                 .where(
                     Run.batch_id == batch_id,
-                    Run.status == RunStatus.RUNNING.value,
+                    Run.status.in_((RunStatus.RUNNING.value, RunStatus.COMPLETED.value)),
                     Run.site_id.in_(select(Site.id).where(Site.url == url)),
                 )
                 .values(
