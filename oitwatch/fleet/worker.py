@@ -248,6 +248,9 @@ class FleetWorker:
                     stalled_worker_timeout=fleet.stall_timeout,
                     fetch_job_polling_interval=fleet.poll,
                     install_signal_handlers=True,
+                    # fleet_jobs keeps each site's story; finished queue rows would only pile up
+                    # (7,850 a night).
+                    delete_jobs="successful",
                 )
             finally:
                 recovery.cancel()
