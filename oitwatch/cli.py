@@ -392,6 +392,10 @@ class _BatchLine:
 @click.option("--province", default=None, help="Only the sites of this province.")
 @click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
 @click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.option(
+    "--queue", is_flag=True, help="Put the sites on the fleet's queue (PostgreSQL) for workers."
+)
+@click.option("--batch", "batch_key", default=None, help="With --queue: batch key [today].")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -399,6 +403,8 @@ def run(
     province: str | None,
     sites_file: str | None,
     database: str | None,
+    queue: bool,
+    batch_key: str | None,
 ) -> None:
     """Check every registered site once, send alerts, print a summary.
 
@@ -408,6 +414,11 @@ def run(
 
     settings = _settings(ctx, database=database, sites_file=sites_file)
     registry = _registry(settings, province)
+    if queue:
+        from oitwatch.fleet.cli import run_queued
+
+        run_queued(settings, registry, batch_key)
+        return
     db = _database(settings)
     line = _BatchLine()
     try:
@@ -448,8 +459,9 @@ def run(
 @main.command()
 @click.option("--sites", "sites_file", default=None, help="Registry file [sites.toml].")
 @click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
+@click.option("--queue", is_flag=True, help="Enqueue the nightly batch for fleet workers.")
 @click.pass_context
-def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -> None:
+def schedule(ctx: click.Context, sites_file: str | None, database: str | None, queue: bool) -> None:
     """Run nightly by the schedule in the settings (default 01:00 Asia/Bangkok) until SIGTERM.
 
     Example: oitwatch --settings oitwatch.toml schedule
@@ -474,6 +486,10 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None) -
     catch_up = db.unfinished_batch() is not None or (
         missed is not None and (last is None or last.replace(tzinfo=UTC) < missed)
     )
+    if queue:  # enqueuing is idempotent (a batch per night): catching up is always safe
+        from oitwatch.fleet.cli import queued_job
+
+        job, catch_up = queued_job(settings, db, missed), missed is not None
     scheduler = NightlyScheduler(job, trigger, settings.schedule.timezone)
     scheduler.start(catch_up=catch_up)
     click.echo(
@@ -684,3 +700,9 @@ def doctor(ctx: click.Context, database: str | None) -> None:
         click.echo(f"[MISSING] checklist: {exc}")
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_ALL_PASS if all(c.ok for c in found) else EXIT_FINDINGS)
+
+
+# The fleet's commands (worker, status): PostgreSQL only, registered from their own module.
+from oitwatch.fleet.cli import register as _register_fleet  # noqa: E402
+
+_register_fleet(main)

@@ -328,6 +328,7 @@ async def check_site(
     renderer: Renderer | None = None,
     batch_id: int | None = None,
     entry: SiteEntry | None = None,
+    scan_reader: ScanReader | None = None,
 ) -> CheckReport:
     """Check one site and store the run. ``fetcher`` and ``renderer`` are shared when many
     sites are checked in one run (one HTTP client, one browser); otherwise the check makes
@@ -349,6 +350,7 @@ async def check_site(
                 renderer=own_renderer,
                 batch_id=batch_id,
                 entry=entry,
+                scan_reader=scan_reader,
             )
     url = normalise_site_url(raw_url)
     configure_documents(settings.documents.memory_mb, settings.documents.seconds)
@@ -411,7 +413,8 @@ async def check_site(
                     )
             else:
                 notes.append(f"judged {len(declared)} items from {declared_file}")
-            reader = _scan_reader(settings, db)
+            # A fleet worker brings its own reader, which hands scans to the OCR queue.
+            reader = scan_reader or _scan_reader(settings, db)
             view = SiteView(
                 checklist=checklist,
                 fetch=_evidence_fetcher(crawler, fetcher, reader),

@@ -17,6 +17,9 @@ import pytest
 from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import external_site, good_site, tis620_fallback, tis620_site
 
+# The PostgreSQL fixtures (db_url runs a test on both backends).
+pytest_plugins = ["tests.fixtures.postgres"]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # ../shared (seeds, notes, the registry sample) is beside the project on CI, not in a user's
 # clone: tests that verify citations against it skip without it.

@@ -7,7 +7,6 @@ import email
 import email.policy
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,13 +93,13 @@ def _routes() -> Routes:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[FixtureSite, Smtp, Any]]:
+def world(db_url: str) -> Iterator[tuple[FixtureSite, Smtp, Any]]:
     routes = _routes()
     site = FixtureSite("127.0.0.7", routes).start()
     smtp = Smtp(Inbox())
     smtp.start()
     settings = load_settings(
-        database=str(tmp_path / "alerts.db"),
+        database=db_url,
         crawl={"delay": 0, "retries": 1, "backoff": 0.01, "read_timeout": 2, "total_timeout": 4},
         smtp={"host": "127.0.0.1", "port": smtp.port, "timeout": 5},
         alerts={"recheck_delay": 0, "staff": [STAFF]},

@@ -13,7 +13,7 @@ from tests.fixtures.server import FixtureSite
 from tests.fixtures.sites import html
 
 
-def test_report_and_history(tmp_path: Path) -> None:
+def test_report_and_history(tmp_path: Path, db_url: str) -> None:
     hostile = "<script>alert('x')</script>อบต.ร้าย"
     site = FixtureSite(
         "127.0.0.12",
@@ -28,7 +28,7 @@ def test_report_and_history(tmp_path: Path) -> None:
             f'[[sites]]\nurl = "{site.url}/"\nname = "{hostile}"\nprovince = "กระบี่"\ntype = "อบต."\n',
             encoding="utf-8",
         )
-        db = str(tmp_path / "r.db")
+        db = db_url  # a SQLite file or a PostgreSQL database: the same commands, same results
         assert run_cli("run", "--sites", str(registry), "--db", db).code == 0
         site.routes.pop("/news.html")
         assert run_cli("run", "--sites", str(registry), "--db", db).code == 0

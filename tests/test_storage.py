@@ -1,47 +1,120 @@
-"""Migrations: a database holding history upgrades with its history intact."""
+"""Migrations: a database holding history upgrades with its history intact, on SQLite and on
+PostgreSQL alike."""
 
 from __future__ import annotations
 
-import sqlite3
 from importlib import resources
-from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
 
-from oitwatch.storage import open_database
+from oitwatch.storage import RunStatus, open_database
 from oitwatch.storage.schema import Base
 
 
-def test_upgrade_from_the_first_schema_keeps_history(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
+def _config() -> Config:
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("oitwatch.storage") / "migrations")
     )
+    return config
+
+
+def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
+    engine = create_engine(url)
+    config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        (command.downgrade if down else command.upgrade)(config, revision)
     engine.dispose()
-    with sqlite3.connect(path) as conn:
+
+
+def _previous_revision() -> str:
+    script = ScriptDirectory.from_config(_config())
+    head = script.get_revision(script.get_current_head())
+    assert head is not None and isinstance(head.down_revision, str)
+    return head.down_revision
+
+
+def _insert_history(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
         conn.execute(
-            "insert into sites (id, url, host, created_at) values (1, 'http://a.go.th/', 'a.go.th', '2025-01-01')"
+            text(
+                "insert into sites (url, host, created_at)"
+                " values ('http://a.go.th/', 'a.go.th', '2025-01-01')"
+            )
         )
         conn.execute(
-            "insert into runs (id, site_id, started_at, status, checklist_id, fiscal_year, pages_fetched, version)"
-            " values (1, 1, '2025-01-01', 'completed', 'ita-2568', 2568, 3, '0.0.1')"
+            text(
+                "insert into runs (site_id, started_at, status, checklist_id, fiscal_year,"
+                " pages_fetched, version) select id, '2025-01-01', 'completed', 'ita-2568',"
+                " 2568, 3, '0.0.1' from sites"
+            )
         )
         conn.execute(
-            "insert into item_results (run_id, position, item_id, status, declared, score, elements, years,"
-            " evidence, reason_th, reason_en, fix_th, fix_en) values"
-            " (1, 0, 'O1', 'pass', 0, 100, '[]', '[]', '[]', '', '', '', '')"
+            text(
+                "insert into item_results (run_id, position, item_id, status, declared, score,"
+                " elements, years, evidence, reason_th, reason_en, fix_th, fix_en) values"
+                " (1, 0, 'O1', 'pass', false, 100, '[]', '[]', '[]', 'มี', '', '', '')"
+            )
         )
-    db = open_database(f"sqlite:///{path}")  # upgrades to the newest schema
-    assert db.item_history("http://a.go.th/")[0]["status"] == "pass"
+    engine.dispose()
+
+
+def _assert_upgraded_with_history(url: str) -> None:
+    db = open_database(url)  # upgrades to the newest schema
+    try:
+        [row] = db.item_history("http://a.go.th/")
+        assert (row["item_id"], row["status"]) == ("O1", "pass")
+        assert db.site("http://b.go.th/").id != db.site("http://a.go.th/").id
+        with db.engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    finally:
+        db.close()
+
+
+def test_upgrade_from_the_first_schema_keeps_history(db_url: str) -> None:
+    _migrate_to(db_url, "0001")
+    _insert_history(db_url)
+    _assert_upgraded_with_history(db_url)
+
+
+def test_upgrade_from_the_previous_revision_keeps_history(db_url: str) -> None:
+    _migrate_to(db_url, _previous_revision())
+    _insert_history(db_url)
+    _assert_upgraded_with_history(db_url)
+
+
+def test_migrations_from_empty_and_back_down(db_url: str) -> None:
+    db = open_database(db_url)  # from an empty database to the newest schema
+    db.close()
+    _migrate_to(db_url, "base", down=True)  # every downgrade runs on this backend too
+    engine = create_engine(db_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    db = open_database(db_url)
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     db.close()
+
+
+def test_text_with_a_nul_character_is_stored(db_url: str) -> None:
+    """PostgreSQL refuses NUL in text where SQLite takes it: a hostile title must not fail a
+    site's check on one backend only."""
+    from oitwatch.config.registry import SiteEntry
+
+    db = open_database(db_url)
+    try:
+        site = db.site("http://nul.go.th/", SiteEntry(url="http://nul.go.th/", name="อบต.\x00ร้าย"))
+        db.name_site(site.id, "ignored")
+        run_id = db.start_run(site.id, "ita-2568", 2568)
+        db.end_run(run_id, RunStatus.FAILED, "broken\x00 page")
+        found = db.find_site("http://nul.go.th/")
+        assert found is not None and found.name in ("อบต.ร้าย", "อบต.\x00ร้าย")
+    finally:
+        db.close()

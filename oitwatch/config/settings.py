@@ -214,6 +214,20 @@ class ChecklistSettings(BaseModel):
     )
 
 
+class FleetSettings(BaseModel):
+    """`oitwatch run --queue` and `oitwatch worker`: many machines on one PostgreSQL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    concurrency: int = Field(default=4, ge=1, le=256, description="Site jobs at once per worker")
+    heartbeat: float = Field(default=10, gt=0, description="Seconds between worker heartbeats")
+    stall_timeout: float = Field(
+        default=60, gt=0, description="A worker silent this long is dead: its sites are retried"
+    )
+    max_attempts: int = Field(default=3, ge=1, le=10, description="Tries of a site per batch")
+    poll: float = Field(default=5, gt=0, description="Seconds between looks for new jobs")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OITWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -246,6 +260,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    fleet: FleetSettings = Field(default_factory=FleetSettings)
 
     def form(self) -> FormChoice:
         """The form to check against: checklist.year if set, else the one in force today."""

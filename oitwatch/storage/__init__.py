@@ -1,4 +1,4 @@
-"""SQLite storage (SQLAlchemy 2 + Alembic): sites, runs, fetched resources, item results.
+"""SQLite or PostgreSQL storage (SQLAlchemy 2 + Alembic): sites, runs, fetched resources, item results.
 
 History is append-only: a new check adds a run; nothing a check stored is ever overwritten.
 """

@@ -63,6 +63,9 @@ def _migrate(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # the pragma is a no-op inside a transaction
         with connection.begin():
+            if engine.dialect.name == "postgresql":
+                # Workers on many machines start together: one migrates, the others wait for it.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7340032008)")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             if (
@@ -567,9 +570,15 @@ def open_database(url: str) -> Database:
                 raise ConfigError(
                     f"cannot create the database folder {path.parent}: {exc}"
                 ) from exc
-    engine = create_engine(url)
+    postgres = url.startswith("postgresql")
+    # A server connection can die between nightly runs (restart, failover): test it before use.
+    engine = create_engine(url, pool_pre_ping=True) if postgres else create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    if postgres:
+        from oitwatch.storage.postgres import prepare
+
+        prepare(engine)
     try:
         _migrate(engine)
     except Exception as exc:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -24,6 +24,8 @@ class RunStatus(StrEnum):
     INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM or a crash: its item results are not stored
     FAILED = "failed"
     COMPLETED_WITH_ERRORS = "completed_with_errors"  # a batch some of whose sites failed
+    # Fleet: a run whose worker died mid-site; another worker checked the site again.
+    SUPERSEDED = "superseded"
 
 
 class Site(Base):
@@ -55,6 +57,8 @@ class Batch(Base):
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     sites_total: Mapped[int] = mapped_column(default=0)
     fiscal_year: Mapped[int]
+    # Fleet batches only: e.g. "2026-12-01", so a batch is enqueued once however often asked.
+    key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class Run(Base):
@@ -174,3 +178,54 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class FleetJob(Base):
+    """One site of a fleet batch: the queue job's state as oitwatch sees it, and what the
+    staff digest needs once the batch is done. One row per (batch, site): enqueuing twice
+    adds nothing."""
+
+    __tablename__ = "fleet_jobs"
+    __table_args__ = (UniqueConstraint("batch_id", "site_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    site_url: Mapped[str] = mapped_column(String(500))
+    entry: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    lock: Mapped[str] = mapped_column(String(300))  # "ip:203.0.113.5": one site per server
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    job_id: Mapped[int | None]
+    worker: Mapped[str | None] = mapped_column(String(200))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    site_status: Mapped[str | None] = mapped_column(String(20))
+    oit_estimate: Mapped[float | None]
+    new_problems: Mapped[list[Any]] = mapped_column(default=list)
+    recoveries: Mapped[list[Any]] = mapped_column(default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OcrRequest(Base):
+    """A scan waiting for (or read by) an OCR worker. The bytes travel with the request so the
+    OCR worker never fetches from the agency's server; they are dropped once read."""
+
+    __tablename__ = "ocr_requests"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OcrWait(Base):
+    """A fleet site job waiting for a scan to be read; resumed when its last wait is gone."""
+
+    __tablename__ = "ocr_waits"
+
+    fleet_job_id: Mapped[int] = mapped_column(ForeignKey("fleet_jobs.id"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)

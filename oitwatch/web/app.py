@@ -270,10 +270,13 @@ def create_app(settings: Settings) -> Starlette:
         sort = request.query_params.get("sort", "score")
         provinces, types = db().site_facets()
         rows = dashboard_rows(db(), province, agency_type, sort)
+        from oitwatch.fleet.store import fleet_progress  # a fleet's batch, on PostgreSQL
+
         return page(
             "dashboard.html",
             request,
             rows=rows,
+            fleet=fleet_progress(db()),
             provinces=provinces,
             types=types,
             province=province,
