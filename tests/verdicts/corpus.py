@@ -7,12 +7,14 @@ README.md for the format."""
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from tests.fixtures.documents import docx, pdf, scanned_pdf, scanned_png, xlsx
 from tests.fixtures.server import Route, Routes
@@ -190,6 +192,37 @@ def _document_cached(spec_json: str) -> bytes:
     return _document(json.loads(spec_json))
 
 
+ASSET_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".svg": "image/svg+xml",
+    ".css": "text/css",
+    ".js": "application/javascript",
+}
+_ASSET_REF = re.compile(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _assets(texts: dict[str, str], site_url: str) -> dict[str, str]:
+    """Template assets the pages reference (logos, photos, CSS, scripts) and no spec describes.
+    A real site serves them; a fixture that answered 404 for its own logo would test nothing
+    but the fixture. Returns path -> content type."""
+    found: dict[str, str] = {}
+    for page_path, text in texts.items():
+        for ref in _ASSET_REF.findall(text):
+            absolute = urljoin(site_url + page_path, ref.replace("&amp;", "&"))
+            if not absolute.startswith(site_url + "/"):
+                continue
+            parts = urlsplit(absolute)
+            suffix = Path(parts.path).suffix.lower()
+            if suffix in ASSET_TYPES:
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+                found[path] = ASSET_TYPES[suffix]
+    return found
+
+
 @dataclass
 class Served:
     routes: Routes
@@ -247,6 +280,11 @@ def build(site: CorpusSite, site_url: str, external_url: str) -> Served:
             delay=float(special.get("delay", 0)),
             content_type=special.get("content_type", "text/html; charset=utf-8"),
         )
+
+    for path, content_type in _assets(texts, site_url).items():
+        if path not in routes:
+            body = _TINY_PNG if content_type.startswith("image/") else b""
+            routes[path] = Route(body, content_type=content_type)
 
     fallback_kind = site.config.get("fallback", "404")
     if site.needs_chromium:
