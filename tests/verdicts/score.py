@@ -193,10 +193,15 @@ class Score:
         }
 
 
-def chromium_available() -> bool:
-    from oitwatch.config.settings import RenderSettings
+def _executable() -> str:
+    """Where Chromium is, as the user configured it (OITWATCH_RENDER__EXECUTABLE)."""
+    from oitwatch.config import Settings
 
-    return Path(RenderSettings().executable).exists()
+    return Settings().render.executable
+
+
+def chromium_available() -> bool:
+    return Path(_executable()).exists()
 
 
 def _relative(url: str | None, site_url: str, external_url: str) -> str | None:
@@ -255,7 +260,7 @@ async def _check_all(
     base_settings = {
         "database": str(db_path),
         "crawl": CRAWL,
-        "render": {"mode": "auto"},
+        "render": {"mode": "auto", "executable": _executable()},
         "alerts": {"recheck_delay": 0},
     }
     try:
