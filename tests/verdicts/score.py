@@ -344,6 +344,10 @@ def _pct(x: float) -> str:
     return f"{x:.3f}"
 
 
+def _short(o: Outcome) -> str:
+    return f"{o.site}/{o.item} " + ("url" if o.fine_ok else f"{o.label}->{o.got}")
+
+
 def render_text(score: Score) -> str:
     out: list[str] = []
     w = out.append
@@ -392,6 +396,15 @@ def render_text(score: Score) -> str:
             w(f"  {label:<13}" + "".join(f"{confusion[label].get(c, 0):>9}" for c in got_cols))
     w("")
     dis = score.disagreements()
+    w('disagreements by class (site/item label->got; "url": right status, wrong URL)')
+    for code in (*CLASSES, *LAYOUTS):
+        rows = [o for o in dis if code in o.classes]
+        if rows:
+            w(f"  {code:<4} " + ", ".join(_short(o) for o in rows))
+    unclassed = [o for o in dis if not o.classes]
+    if unclassed:
+        w("  --   " + ", ".join(_short(o) for o in unclassed))
+    w("")
     w(f"disagreements ({len(dis)}): site/item  label -> got  [classes]  got url | label urls")
     for o in dis:
         mark = "" if o.fine_ok else f"{o.label} -> {o.got}"
