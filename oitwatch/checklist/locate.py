@@ -193,13 +193,13 @@ def _template_files(rows: list[ItemRow], by_url: Mapping[str, Resource]) -> froz
 
 
 def _site_template_files(by_url: Mapping[str, Resource]) -> frozenset[str]:
-    """Files linked from the content of most of the site's pages (a widget of its template)."""
+    """Links in the content of most of the site's pages (a widget of its template: a downloads
+    box, "related agencies"): no item's evidence, whatever they target."""
     documents = _html_documents(by_url)
     counts: dict[str, int] = {}
     for document in documents:
-        for url in document.content_urls or ():
-            if urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS):
-                counts[url] = counts.get(url, 0) + 1
+        for url in set(document.content_urls or ()):
+            counts[url] = counts.get(url, 0) + 1
     return frozenset(u for u, n in counts.items() if n >= CHROME_PAGES and n * 2 >= len(documents))
 
 
@@ -212,7 +212,9 @@ def _row_evidence(
 ) -> list[DeclaredLink]:
     """What a row's link declares: the files of a per-item detail page, or the link itself."""
     detail = by_url.get(url)
-    files = detail_page_files(detail, shared) if detail is not None else []
+    files = (
+        detail_page_files(detail, shared, exclude=frozenset({page})) if detail is not None else []
+    )
     if files:
         assert detail is not None
         where = detail.final_url or detail.url
@@ -225,8 +227,37 @@ def _own_text_length(document: Document) -> int:
     return len(document.text) - sum(len(link.text) + 1 for link in document.links)
 
 
+_NAVIGATION_WORDS = re.compile(
+    r"^(?:ย้อนกลับ|กลับ|หน้าแรก|หน้าหลัก|ก่อนหน้า|ถัดไป|back|home|previous|next)", re.IGNORECASE
+)
+
+
+def _names_a_target(text: str, url: str, here: str) -> bool:
+    """A link of a bare detail page that names what it opens, not "back"/"home" or the site root."""
+    words = normalise(text).strip()
+    if not words or _NAVIGATION_WORDS.match(words):
+        return False
+    target = urlsplit(url)
+    return not (target.netloc == urlsplit(here).netloc and target.path in ("", "/"))
+
+
+# How a per-item detail page says what it is: the item's label in its title or headings
+# ("o1 โครงสร้าง", "OIT 5", "ข้อ 5"), or an ITA path. An ordinary page a row links to (an
+# e-service page offering forms) is the evidence itself, however short.
+_ITEM_LABEL = re.compile(r"(?<![a-z])(?:oit|o)\s*-?\s*0?\d{1,2}(?!\d)|ข้อ\s*(?:ที่)?\s*\d", re.I)
+_ITA_PATH = re.compile(r"ita|oit|detail", re.I)
+
+
+def _about_an_item(document: Document, url: str) -> bool:
+    heads = normalise(" ".join((document.title, *document.headings)))
+    return bool(_ITEM_LABEL.search(heads) or _ITA_PATH.search(urlsplit(url).path))
+
+
 def detail_page_files(
-    resource: Resource, shared: frozenset[str] = frozenset(), limit: int | None = MAX_DETAIL_FILES
+    resource: Resource,
+    shared: frozenset[str] = frozenset(),
+    limit: int | None = MAX_DETAIL_FILES,
+    exclude: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The files a per-item detail page holds (vendor templates: 1-5 links, "ลิงค์", "เปิด"),
     or [] when the page is evidence in its own right (an HTML page of executives, news...).
@@ -238,14 +269,19 @@ def detail_page_files(
         or document.kind is not DocumentKind.HTML
         or document.item_rows
         or _own_text_length(document) > DETAIL_PAGE_OWN_CHARS
+        or not _about_an_item(document, resource.final_url or resource.url)
     ):
         return []
     here = resource.final_url or resource.url
+    # A detail page that says nothing but its title (vendor templates: "o1 โครงสร้าง ปี 2568"
+    # and a list of links) points to its evidence whatever the link targets: a file, a page of
+    # the site (the structure page, a news post) or a post elsewhere (Facebook).
+    bare = _own_text_length(document) < THIN_PAGE_CHARS and document.content_urls is not None
     files: list[str] = []
     for link in document.links:
         if document.content_urls is not None and link.url not in document.content_urls:
             continue  # menus and footers link to other items' pages
-        if link.url == here or link.url in shared:
+        if link.url == here or link.url in shared or link.url in exclude:
             continue
         path = urlsplit(link.url).path.lower()
         if (
@@ -253,6 +289,7 @@ def detail_page_files(
             or is_file_host(link.url)
             or viewer_target(link.url) is not None
             or _OPEN_WORDS.match(normalise(link.text))
+            or (bare and _names_a_target(link.text, link.url, here))
         ):
             files.append(link.url)
     for frame in document.frames:

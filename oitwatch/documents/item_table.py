@@ -142,12 +142,21 @@ def _links(node: LexborNode, base: str) -> list[Link]:
     return links
 
 
+def _owning_table(node: LexborNode) -> int | None:
+    parent = node.parent
+    while parent is not None and parent.tag != "table":
+        parent = parent.parent
+    return parent.mem_id if parent is not None else None
+
+
 def _table_rows(table: LexborNode, base: str, context_year: int | None) -> list[ItemRow]:
     rows: list[ItemRow] = []
     year = context_year
     column_years: dict[int, int] = {}
     header_says_item = False
     for tr in table.css("tr"):
+        if _owning_table(tr) != table.mem_id:
+            continue  # a row of a table nested inside this one (table-layout sites): read on its own
         cells = tr.css("th, td")
         if not cells:
             continue

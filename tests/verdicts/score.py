@@ -278,7 +278,9 @@ async def _check_all(
                 external_routes[f"/{site.name}{path}"] = route
             prepared.append((site, server.url, external_url))
 
-        first = Settings.model_validate({**base_settings, "fiscal_year": prepared[0][0].year})
+        first = Settings.model_validate(
+            {**base_settings, "checklist": {"year": prepared[0][0].year}}
+        )
         gate = asyncio.Semaphore(concurrency)
         async with (
             Fetcher(first.crawl) as fetcher,
@@ -287,7 +289,9 @@ async def _check_all(
 
             async def one(site: CorpusSite, site_url: str, external_url: str) -> None:
                 # The assessed year is always explicit: the product's default may change.
-                settings = Settings.model_validate({**base_settings, "fiscal_year": site.year})
+                settings = Settings.model_validate(
+                    {**base_settings, "checklist": {"year": site.year}}
+                )
                 async with gate:
                     try:
                         report = await check_site(
