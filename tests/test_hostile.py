@@ -41,7 +41,16 @@ def hostile_site() -> Iterator[FixtureSite]:
     links = "".join(f"<a href='{path}'>รายงาน {path}</a>" for path in FILES)
     routes = {
         "/": html("อบต.ไฟล์อันตราย", f"<p>เอกสารเผยแพร่</p>{links}"),
-        "/good.pdf": Route(pdf(["รายงานผลการดำเนินงาน ประจำปี 2568"]), content_type=PDF),
+        "/good.pdf": Route(
+            pdf(
+                [
+                    "แผนการดำเนินงาน ประจำปีงบประมาณ พ.ศ. 2568",
+                    "โครงการ | งบประมาณ (บาท) | ระยะเวลาดำเนินการ",
+                    "1. โครงการซ่อมแซมถนน หมู่ที่ 3 | 250,000 | ธันวาคม 2567",
+                ]
+            ),
+            content_type=PDF,
+        ),
     }
     for path, (make, content_type) in FILES.items():
         routes[path] = Route(make(), content_type=content_type)

@@ -271,7 +271,11 @@ class ItemEvaluator:
         """A page that names the item and holds nothing (an empty category, "no data yet") is
         no evidence: the item is missing, not partial (issue 9, A3)."""
         if _empty(item, documents, result.elements):
-            result.status, result.url = Status.MISSING, None
+            result.status = Status.MISSING
+            # A link the agency declared keeps its URL: the webmaster must see which row
+            # points at a page without the item. A discovered page was never evidence.
+            if not any(s.source in ("ita_row", "declared_file") for s in result.sources):
+                result.url = None
         return result
 
     async def _judge_external(

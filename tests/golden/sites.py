@@ -289,7 +289,7 @@ SITE_CASES: list[SiteCase] = [
             )
         },
         "missing",
-        None,
+        f"{MAIN}/categories/menu/31",  # declared: the report names the row's empty page
         declared=[f"{MAIN}/categories/menu/31"],
     ),
     SiteCase(
