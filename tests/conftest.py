@@ -67,11 +67,14 @@ FAST_ENV = {
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _pin_fy2568() -> Iterator[None]:
-    """In-process settings read the environment too: the same pin for them."""
+def _pin_fy2568(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """In-process settings read the environment too: the same pin for them. Runs on
+    PostgreSQL have no database folder to log beside: their log goes to a temp folder, never
+    into the working tree."""
     with pytest.MonkeyPatch.context() as patch:
         for key, value in PINNED_YEAR.items():
             patch.setenv(key, value)
+        patch.setenv("OITWATCH_RUN__LOG_FILE", str(tmp_path_factory.mktemp("log") / "oitwatch.log"))
         yield
 
 
