@@ -177,6 +177,7 @@ def test_one_bad_site_never_stops_the_run(
         "OITWATCH_ALERTS__STAFF": "staff@dla.go.th",
         "OITWATCH_SMTP__PORT": "9",  # nothing listens: the digest waits in the outbox
         "OITWATCH_SMTP__HOST": "127.0.0.1",
+        "OITWATCH_RUN__LOG_FILE": "",  # the default: beside the database
     }
     bad = three_sites[1].url
     crawl = SiteCrawler.crawl
