@@ -206,3 +206,51 @@ def test_a_table_row_of_links_belongs_to_the_label_row_above_it() -> None:
     assert _declared(html)[4] == ["http://x.go.th/4.pdf"]
     text_only = html.replace("<a href=", "<span data-href=").replace("</a>", "</span>")
     assert _declared(text_only)[4] == ["http://x.go.th/4.pdf"]  # the URL printed as text
+
+
+def test_own_numbers_in_tables_and_parenthesised_lists_of_an_ita_page() -> None:
+    """Issue 15 class 5: "6)" in a table cell and "17) ..." in a list, on an ITA page that also
+    uses form labels, are rows read by their titles (not by their numbers)."""
+    rows = "".join(
+        f"<tr><td>OIT {n}</td><td>เรื่อง {n}</td><td><a href='/f/{n}.pdf'>ดาวน์โหลด</a></td></tr>"
+        for n in range(1, 6)
+    )
+    html = (
+        "<html><head><title>การเปิดเผยข้อมูลสาธารณะ (OIT) ปีงบประมาณ 2568</title></head><body>"
+        f"<table>{rows}<tr><td>6)</td><td>แผนดำเนินงานประจำปี</td>"
+        "<td><a href='/f/plan.pdf'>ดาวน์โหลด</a></td></tr></table>"
+        "<ul><li>17) แนวปฏิบัติการจัดการเรื่องร้องเรียน <a href='/f/guide.pdf'>ดาวน์โหลด</a></li></ul>"
+        "</body></html>"
+    )
+    document = parse_html(html, BASE)
+    own = {row.number: row for row in document.item_rows if not row.by_number}
+    assert set(own) == {6, 17}
+    assert [link.url for link in own[6].links] == ["http://x.go.th/f/plan.pdf"]
+    assert "แผนดำเนินงาน" in own[6].label
+    assert _declared(html).keys() == {1, 2, 3, 4, 5}  # by number: only the form's labels
+
+
+def test_a_numbered_table_outside_an_ita_page_is_no_item_table() -> None:
+    rows = "".join(
+        f"<tr><td>{n})</td><td>โครงการซ่อมถนน หมู่ {n}</td><td><a href='/p/{n}'>ดู</a></td></tr>"
+        for n in range(1, 9)
+    )
+    document = parse_html(
+        f"<html><head><title>ข่าวจัดซื้อจัดจ้าง</title></head><body><table>{rows}</table></body></html>",
+        BASE,
+    )
+    assert document.item_rows == ()
+
+
+def test_rows_of_a_table_nested_in_a_layout_table_keep_their_links() -> None:
+    """Table-layout sites put the ITA table inside the page's layout table."""
+    inner = "".join(
+        f"<tr><td>๐{n}</td><td>เรื่อง {n}</td><td><a href='/f/{n}.pdf'>คลิก</a></td></tr>"
+        for n in range(1, 7)
+    )
+    html = (
+        "<table><tr><td>เมนู <a href='/'>หน้าแรก</a> ITA ปี 2568</td>"
+        f"<td>พ.ศ. ๒๕๖๘<table><tr><td>ข้อ</td><td>รายการ</td></tr>{inner}</table></td></tr></table>"
+    )
+    declared = _declared(html)
+    assert declared[1] == ["http://x.go.th/f/1.pdf"] and len(declared) == 6

@@ -149,7 +149,16 @@ def _owning_table(node: LexborNode) -> int | None:
     return parent.mem_id if parent is not None else None
 
 
-def _table_rows(table: LexborNode, base: str, context_year: int | None) -> list[ItemRow]:
+# A cell holding only a list's own number: "6)", "6.", "6".
+_OWN_NUMBER_CELL = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+# "17) แนวปฏิบัติ...": a closing parenthesis is a list's numbering, never a link line or a
+# clause, so it is read on any ITA page (mapped by its title), form labels or not.
+_PAREN_NUMBER = re.compile(r"^\s*\d{1,2}\s*\)\s*\S")
+
+
+def _table_rows(
+    table: LexborNode, base: str, context_year: int | None, own_numbers: bool = False
+) -> list[ItemRow]:
     rows: list[ItemRow] = []
     year = context_year
     column_years: dict[int, int] = {}
@@ -167,6 +176,13 @@ def _table_rows(table: LexborNode, base: str, context_year: int | None) -> list[
         label = " ".join(texts[:2])[:MAX_TITLE]
         if number is None and len(cells) > 1:
             number = _label_number(texts[1], allow_bare=False)
+        by_number = True
+        if number is None and own_numbers and len(cells) > 1:
+            # An ITA page's table numbered by its own list ("6) | แผนดำเนินงาน... | ดาวน์โหลด"):
+            # the row is the item its title names (checklist/locate.py).
+            own = _OWN_NUMBER_CELL.match(normalise(first))
+            if own is not None:
+                number, by_number = int(own.group(1)), False
         if number is None:
             years = [_years_in(t) for t in texts]
             links = _links(tr, base)
@@ -184,10 +200,12 @@ def _table_rows(table: LexborNode, base: str, context_year: int | None) -> list[
             for index, cell in enumerate(cells):
                 if index in column_years:
                     rows.append(
-                        ItemRow(number, column_years[index], tuple(_links(cell, base)), label)
+                        ItemRow(
+                            number, column_years[index], tuple(_links(cell, base)), label, by_number
+                        )
                     )
         else:
-            rows.append(ItemRow(number, year, tuple(_links(tr, base)), label))
+            rows.append(ItemRow(number, year, tuple(_links(tr, base)), label, by_number))
     return rows
 
 
@@ -228,7 +246,9 @@ class _Flow:
         if number is not None and not self.ita_context and not _FORM_LABEL.match(clean):
             # "ข้อ 1 ระเบียบนี้เรียกว่า...": clauses of a regulation, unless on an ITA page.
             number = None
-        if number is None and self.own_numbers:
+        if number is None and (
+            self.own_numbers or (self.ita_context and _PAREN_NUMBER.match(clean))
+        ):
             number = _own_number(clean)
             by_number = False
         if number is None:
@@ -272,7 +292,7 @@ def _walk(root: LexborNode, flow: _Flow) -> None:
         if tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
             continue
         if tag == "table":
-            rows = _table_rows(node, flow.base, flow.year)
+            rows = _table_rows(node, flow.base, flow.year, flow.ita_context)
             if rows:
                 flow.end_row()
                 flow.table_rows.extend(rows)
