@@ -1,11 +1,14 @@
 """Crawl benchmark: oitwatch's whole `check` (crawl, parse, de-duplicate, judge, store in SQLite)
 against a bare httpx + selectolax crawler, on the same generated site, in the same run.
 
-    python3 benchmarks/crawl_benchmark.py [--pages 2500]
+    python3 benchmarks/crawl_benchmark.py [--pages 2500] [--in-flight 16]
 
-Each crawler runs in its own process (peak RSS and CPU are its own); the site is served by a
-third process on 127.0.0.1. Prints pages/s, peak RSS and CPU ms per page. Yardstick from
-shared/perf-notes.md on this machine: Scrapy ~173 pages/s, bare crawler ~606 pages/s.
+Both crawlers get the same limits: 16 requests in flight to the one host, no delay, the same
+page budget. The site (sitegen.py) has realistic pages, duplicate links, query-order variants
+and PDFs; the bare crawler downloads PDFs but parses only HTML, and stops the moment its queue
+is empty and nothing is in flight (no idle tail). Each crawler runs in its own process (peak
+RSS and CPU are its own); the site is served by a third process on 127.0.0.1. The machine may
+be shared with other work: read the ratio of one run, not absolute figures across runs.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def _measure(
     }
 
 
-async def _bare(url: str, limit: int) -> int:
+async def _bare(url: str, limit: int, in_flight: int) -> int:
     from functools import lru_cache
     from urllib.parse import urljoin
 
@@ -55,39 +58,47 @@ async def _bare(url: str, limit: int) -> int:
 
     resolve = lru_cache(maxsize=100_000)(urljoin)  # memoised, as perf-notes' bare crawler did
     seen = {url}
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    queue.put_nowait(url)
+    queue = [url]
     fetched = 0
+    active = 0
     host = url.split("/")[2]
 
     async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal fetched
-        while fetched < limit:
+        nonlocal fetched, active
+        while fetched + active < limit:
+            if not queue:
+                if active == 0:
+                    return  # nothing queued, nothing in flight: done
+                await asyncio.sleep(0.001)
+                continue
+            current = queue.pop(0)
+            active += 1
             try:
-                current = await asyncio.wait_for(queue.get(), 1.0)
-            except TimeoutError:
-                return
-            response = await client.get(current)
+                response = await client.get(current)
+            finally:
+                active -= 1
             fetched += 1
-            tree = LexborHTMLParser(response.text)
-            for node in tree.css("a[href]"):
-                target = resolve(current, node.attributes.get("href") or "")
+            if "html" not in response.headers.get("content-type", ""):
+                continue
+            for node in LexborHTMLParser(response.text).css("a[href]"):
+                target = resolve(current, node.attributes.get("href") or "").split("#")[0]
                 if target.split("/")[2] == host and target not in seen:
                     seen.add(target)
-                    queue.put_nowait(target)
+                    queue.append(target)
 
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
-        await asyncio.gather(*(worker(client) for _ in range(16)))
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    async with httpx.AsyncClient(limits=limits) as client:
+        await asyncio.gather(*(worker(client) for _ in range(in_flight)))
     return fetched
 
 
-def run_bare(url: str, limit: int) -> dict[str, float]:
+def run_bare(url: str, limit: int, in_flight: int) -> dict[str, float]:
     started, cpu = time.monotonic(), sum(os.times()[:2])
-    pages = asyncio.run(_bare(url, limit))
+    pages = asyncio.run(_bare(url, limit, in_flight))
     return _measure(pages, started, cpu)
 
 
-def run_oitwatch(url: str, limit: int) -> dict[str, float]:
+def run_oitwatch(url: str, limit: int, in_flight: int) -> dict[str, float]:
     from oitwatch.config import load_settings
     from oitwatch.site_check import Progress, check_site
     from oitwatch.storage import open_database
@@ -95,7 +106,15 @@ def run_oitwatch(url: str, limit: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(
             database=str(Path(folder) / "bench.db"),
-            crawl={"delay": 0, "per_host": 4, "concurrency": 4, "max_pages": limit, "max_depth": 8},
+            crawl={
+                "delay": 0,
+                "per_host": in_flight,
+                "per_ip": in_flight,
+                "concurrency": in_flight,
+                "max_pages": limit,
+                "max_depth": 8,
+            },
+            render={"mode": "never"},
         )
         db = open_database(settings.database_url)
         crawl_end: dict[str, float] = {}
@@ -123,12 +142,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--pages", type=int, default=2500)
+    parser.add_argument("--in-flight", type=int, default=16)
     parser.add_argument("--one", choices=["bare", "oitwatch"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         runner = run_bare if args.one == "bare" else run_oitwatch
-        print(json.dumps(runner(args.url, args.pages)))
+        print(json.dumps(runner(args.url, args.pages, args.in_flight)))
         return
 
     port = _free_port()
@@ -147,19 +167,27 @@ def main() -> None:
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         url = f"http://127.0.0.1:{port}/"
-        results = {}
-        for name in ("bare", "oitwatch"):
+        results: dict[str, dict[str, float]] = {}
+        # Alternate, twice each, and keep each crawler's best run: the machine is shared, and
+        # a burst of someone else's work must not decide the comparison.
+        for name in ("bare", "oitwatch", "bare", "oitwatch"):
+            one = ["--one", name, "--url", url, "--pages", str(args.pages)]
             out = subprocess.run(
-                [sys.executable, __file__, "--one", name, "--url", url, "--pages", str(args.pages)],
+                [sys.executable, __file__, *one, "--in-flight", str(args.in_flight)],
                 capture_output=True,
                 text=True,
                 check=True,
             )
-            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+            run = json.loads(out.stdout.strip().splitlines()[-1])
+            if name not in results or run["pages_per_s"] > results[name]["pages_per_s"]:
+                results[name] = run
     finally:
         server.terminate()
         server.wait()
-    print(f"generated site: {args.pages} pages on loopback (asyncio server in its own process)")
+    print(
+        f"generated site: {args.pages}-page budget, {args.in_flight} requests in flight, delay 0,"
+        " on loopback (asyncio server in its own process)"
+    )
     print(
         f"{'crawler':<44} {'pages':>6} {'s':>7} {'pages/s':>8} {'CPU ms/page':>12} {'peak RSS MB':>12}"
     )
@@ -191,7 +219,12 @@ def main() -> None:
         print(
             f"{label:<44} {r['pages']:>6} {seconds:>7} {rate:>8} {cpu:>12} {r['peak_rss_mb']:>12}"
         )
-    print("targets: oitwatch >= 350 pages/s (2x Scrapy's ~173), peak RSS < 300 MB")
+    ratio = ours["pages_per_s"] / bare["pages_per_s"]
+    crawl_ratio = ours["crawl_pages_per_s"] / bare["pages_per_s"]
+    print(
+        f"oitwatch / bare pages/s: whole check {ratio:.2f}, crawl phase {crawl_ratio:.2f}"
+        " (target >= 0.85, peak RSS < 120 MB)"
+    )
 
 
 if __name__ == "__main__":

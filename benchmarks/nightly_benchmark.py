@@ -1,26 +1,180 @@
 """Nightly-run benchmark: `oitwatch run` over many generated agency sites, each on its own
-loopback address (127.0.2.x), all served by one asyncio server process.
+loopback address, all served by one asyncio server process (sitegen.py), side by side with a
+bare crawler in the same run. Every figure comes from the server's own counters.
 
-    python3 benchmarks/nightly_benchmark.py [--sites 200] [--pages 60] [--in-flight 16]
+    python3 benchmarks/nightly_benchmark.py --sites 500            # delay 0: vs a bare crawler
+    python3 benchmarks/nightly_benchmark.py --polite --sites 200   # 1 request/s per host
+    python3 benchmarks/nightly_benchmark.py --two-nights --sites 100
 
-Prints sites/min, pages/s and the run's peak RSS, and extrapolates to the ~7,850 local
-governments, at full speed and at a polite 1 request/s per host.
+* default: oitwatch (default settings, delay 0) against a bare httpx + selectolax crawler with
+  one small pool per site (2 connections) and as many sites in flight; pages/s and peak RSS.
+* --polite: oitwatch at its default settings but 1 request/s per host; projects the time for
+  the country's 7,850 sites from the mean time a site takes, the sites in flight, and the CPU
+  spent per site (2 cores).
+* --two-nights: two runs over the same database; requests, bytes, 304s and time of each night,
+  and whether every item's verdict is the same.
+
+The machine may be shared: compare the ratios printed for one run, not figures across runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
+import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 COUNTRY = 7850
+CORES = 2
+
+
+def _hosts(count: int) -> list[str]:
+    return [f"127.0.{2 + n // 250}.{1 + n % 250}" for n in range(count)]
+
+
+def _stats(host: str, port: int) -> dict[str, int]:
+    with urllib.request.urlopen(f"http://{host}:{port}/__stats", timeout=10) as answer:
+        return dict(json.loads(answer.read()))
+
+
+def _delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {k: after[k] - before[k] for k in after}
+
+
+def _child_usage() -> tuple[float, float]:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _measured(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run a crawler in a process of its own, through a wrapper whose children are only it:
+    wall seconds, CPU seconds and peak RSS are that crawler's alone."""
+    wrapper = (
+        "import json, resource, subprocess, sys, time\n"
+        "t = time.monotonic()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(p.stderr[-3000:])\n"
+        "print(json.dumps({'seconds': time.monotonic() - t, 'cpu': u.ru_utime + u.ru_stime,"
+        " 'rss_mb': u.ru_maxrss / 1024, 'code': p.returncode}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["code"] not in (0, 1):
+        print(out.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"crawler failed: {command}")
+    return dict(result)
+
+
+def _oitwatch(
+    registry: Path, database: Path, crawl: dict[str, str], run: dict[str, str]
+) -> dict[str, float]:
+    env = {**os.environ, "OITWATCH_ALERTS__RECHECK_DELAY": "0", "OITWATCH_RENDER__MODE": "never"}
+    env.update({f"OITWATCH_CRAWL__{k.upper()}": v for k, v in crawl.items()})
+    env.update({f"OITWATCH_RUN__{k.upper()}": v for k, v in run.items()})
+    command = [sys.executable, "-m", "oitwatch", "run", "--sites", str(registry)]
+    return _measured([*command, "--db", str(database)], env)
+
+
+async def _bare(urls: list[str], in_flight: int, per_site: int, max_pages: int) -> int:
+    """A bare crawler: one client with a small pool per site, set de-dup, selectolax links."""
+    import ssl
+    from functools import lru_cache
+    from urllib.parse import urljoin
+
+    import httpx
+    from selectolax.lexbor import LexborHTMLParser
+
+    resolve = lru_cache(maxsize=100_000)(urljoin)
+    context = ssl.create_default_context()
+    sites = asyncio.Semaphore(in_flight)
+    fetched = 0
+
+    async def site(url: str) -> None:
+        nonlocal fetched
+        host = url.split("/")[2]
+        seen = {url}
+        queue = [url]
+        active = 0
+        done = asyncio.Event()
+        count = 0
+
+        async def worker(client: httpx.AsyncClient) -> None:
+            nonlocal active, count, fetched
+            while count < max_pages:
+                if not queue:
+                    if active == 0:
+                        done.set()
+                        return
+                    await asyncio.sleep(0.002)
+                    continue
+                current = queue.pop()
+                active += 1
+                count += 1
+                try:
+                    response = await client.get(current)
+                    fetched += 1
+                    if "html" in response.headers.get("content-type", ""):
+                        for node in LexborHTMLParser(response.text).css("a[href]"):
+                            target = resolve(current, node.attributes.get("href") or "")
+                            if target.split("/")[2] == host and target not in seen:
+                                seen.add(target)
+                                queue.append(target)
+                finally:
+                    active -= 1
+
+        async with sites:
+            limits = httpx.Limits(max_connections=per_site, max_keepalive_connections=per_site)
+            async with httpx.AsyncClient(limits=limits, verify=context) as client:
+                await asyncio.gather(*(worker(client) for _ in range(per_site * 2)))
+
+    await asyncio.gather(*(site(u) for u in urls))
+    return fetched
+
+
+def _registry(folder: Path, hosts: list[str], port: int) -> Path:
+    registry = folder / "sites.toml"
+    registry.write_text(
+        "".join(
+            f'[[sites]]\nurl = "http://{h}:{port}/"\nname = "อบต.ทดสอบ {n}"\n\n'
+            for n, h in enumerate(hosts)
+        ),
+        encoding="utf-8",
+    )
+    return registry
+
+
+def _site_seconds(database: Path, batch: int | None = None) -> list[float]:
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "select started_at, finished_at from runs where status = 'completed'"
+            + (f" and batch_id = {int(batch)}" if batch is not None else "")
+        ).fetchall()
+    return [
+        (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+        for start, end in rows
+    ]
+
+
+def _verdicts(database: Path, batch: int) -> dict[tuple[str, str], str]:
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "select s.url, i.item_id, i.status from item_results i join runs r on r.id = i.run_id"
+            " join sites s on s.id = r.site_id where r.batch_id = ?",
+            (batch,),
+        ).fetchall()
+    return {(url, item): status for url, item, status in rows}
 
 
 def main() -> None:
@@ -29,95 +183,123 @@ def main() -> None:
     )
     parser.add_argument("--sites", type=int, default=200)
     parser.add_argument("--pages", type=int, default=60, help="pages per generated site")
-    parser.add_argument("--in-flight", type=int, default=16, help="sites checked at once")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--polite", action="store_true")
+    mode.add_argument("--two-nights", action="store_true")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--urls", help=argparse.SUPPRESS)
+    parser.add_argument("--in-flight", type=int, default=256, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one == "bare":
+        urls = Path(args.urls).read_text().split()
+        print(asyncio.run(_bare(urls, args.in_flight, 2, 400)))
+        return
 
-    hosts = (
-        [f"127.0.2.{n}" for n in range(1, args.sites + 1)]
-        if args.sites <= 254
-        else [f"127.0.{2 + n // 250}.{1 + n % 250}" for n in range(args.sites)]
-    )
+    hosts = _hosts(args.sites)
+    port = 18000 + os.getpid() % 1000
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        port = 18000 + os.getpid() % 1000
+        serve = [str(HERE / "sitegen.py"), "serve", ",".join(hosts), str(port), str(args.pages)]
         server = subprocess.Popen(
-            [
-                sys.executable,
-                str(HERE / "sitegen.py"),
-                "serve",
-                ",".join(hosts),
-                str(port),
-                str(args.pages),
-            ],
+            [sys.executable, *serve],
             stdout=subprocess.PIPE,
             text=True,
         )
         try:
             assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-            registry = work / "sites.toml"
-            registry.write_text(
-                "".join(
-                    f'[[sites]]\nurl = "http://{h}:{port}/"\nname = "อบต.ทดสอบ {n}"\n\n'
-                    for n, h in enumerate(hosts)
-                ),
-                encoding="utf-8",
-            )
-            env = {
-                **os.environ,
-                "OITWATCH_CRAWL__DELAY": "0",
-                "OITWATCH_CRAWL__PER_HOST": "2",
-                "OITWATCH_CRAWL__CONCURRENCY": "32",
-                "OITWATCH_CRAWL__MAX_DEPTH": "8",
-                "OITWATCH_RUN__SITES_IN_FLIGHT": str(args.in_flight),
-                "OITWATCH_ALERTS__RECHECK_DELAY": "0",
-            }
-            database = work / "nightly.db"
-            started = time.monotonic()
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "oitwatch",
-                    "run",
-                    "--sites",
-                    str(registry),
-                    "--db",
-                    str(database),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            seconds = time.monotonic() - started
-            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            registry = _registry(work, hosts, port)
+            if args.polite:
+                polite(args, work, registry, hosts[0], port)
+            elif args.two_nights:
+                two_nights(args, work, registry, hosts[0], port)
+            else:
+                fast(args, work, registry, hosts, port)
         finally:
             server.terminate()
             server.wait()
-        if result.returncode != 0:
-            print(result.stderr[-2000:])
-            raise SystemExit(result.returncode)
-        with sqlite3.connect(database) as conn:
-            pages = conn.execute("select count(*) from resources").fetchone()[0]
-            completed = conn.execute(
-                "select count(*) from runs where status = 'completed'"
-            ).fetchone()[0]
-    per_site = pages / max(completed, 1)
+    print("caveat: the machine is shared with other sessions; compare ratios within this run")
+
+
+def fast(args: argparse.Namespace, work: Path, registry: Path, hosts: list[str], port: int) -> None:
+    from oitwatch.config.settings import RunSettings
+
+    in_flight = RunSettings().sites_in_flight
+    before = _stats(hosts[0], port)
+    ours = _oitwatch(registry, work / "fast.db", {"delay": "0", "max_depth": "8"}, {})
+    ours_count = _delta(_stats(hosts[0], port), before)
+    urls = work / "urls.txt"
+    urls.write_text("\n".join(f"http://{h}:{port}/" for h in hosts))
+    before = _stats(hosts[0], port)
+    command = [sys.executable, __file__, "--one", "bare", "--urls", str(urls)]
+    bare = _measured([*command, "--in-flight", str(in_flight)], dict(os.environ))
+    bare_count = _delta(_stats(hosts[0], port), before)
+    print(f"{args.sites} sites on {args.sites} loopback addresses, delay 0, {in_flight} in flight")
+    print(f"{'crawler':<46} {'requests':>9} {'s':>7} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>7}")
+    for label, m, c in (
+        ("bare httpx + selectolax, pool of 2 per site", bare, bare_count),
+        ("oitwatch run (crawl, parse, judge, store)", ours, ours_count),
+    ):
+        rate = c["requests"] / m["seconds"]
+        cpu = m["cpu"] * 1000 / max(c["requests"], 1)
+        print(
+            f"{label:<46} {c['requests']:>9} {m['seconds']:>7.1f} {rate:>8.0f} {cpu:>9.2f}"
+            f" {m['rss_mb']:>7.0f}"
+        )
+    ratio = (ours_count["requests"] / ours["seconds"]) / (bare_count["requests"] / bare["seconds"])
+    print(f"oitwatch / bare pages/s: {ratio:.2f} (target >= 0.8, RSS < 120 MB)")
+
+
+def polite(args: argparse.Namespace, work: Path, registry: Path, host: str, port: int) -> None:
+    from oitwatch.config.settings import RunSettings
+
+    in_flight = RunSettings().sites_in_flight
+    database = work / "polite.db"
+    before = _stats(host, port)
+    ours = _oitwatch(registry, database, {"delay": "1.0"}, {})
+    count = _delta(_stats(host, port), before)
+    seconds = _site_seconds(database)
+    mean = sum(seconds) / len(seconds)
+    per_site = count["requests"] / args.sites
+    # Sites stream through the in-flight slots; a site's time is set by 1 request/s.
+    politeness = COUNTRY / in_flight * mean
+    cpu_bound = ours["cpu"] / args.sites * COUNTRY / CORES
+    projected = max(politeness, cpu_bound)
     print(
-        f"oitwatch run: {completed} sites ({args.pages}-page generated sites), {pages} requests stored, "
-        f"{seconds:.1f} s, {args.in_flight} sites in flight"
+        f"polite run: {args.sites} sites, 1 request/s per host, default settings "
+        f"({in_flight} sites in flight): {ours['seconds']:.0f} s, {count['requests']} requests "
+        f"({per_site:.0f} a site), peak RSS {ours['rss_mb']:.0f} MB, CPU {ours['cpu']:.0f} s"
     )
     print(
-        f"  {completed / seconds * 60:.0f} sites/min, {pages / seconds:.0f} pages/s, "
-        f"peak RSS {peak_mb:.0f} MB (the run process; the site server's is smaller)"
+        f"  a site takes {mean:.0f} s on average (max {max(seconds):.0f} s); "
+        f"CPU {ours['cpu'] / args.sites * 1000:.0f} ms a site"
     )
-    full = COUNTRY / (completed / seconds) / 60
-    print(f"  extrapolated to {COUNTRY} sites at this speed: {full:.0f} min")
-    # Real sites: ~121 requests each (perf-notes), politely 1 request/s per host.
-    polite = COUNTRY * 121 / (200 * 1.0) / 60
     print(
-        f"  at 1 request/s per host, 200 sites in flight, 121 requests a site: {polite:.0f} min "
-        f"(politeness, not CPU, sets the floor; {per_site:.0f} requests a site here)"
+        f"  projected for {COUNTRY} sites: {projected / 60:.0f} min "
+        f"(politeness {politeness / 60:.0f} min = {COUNTRY} / {in_flight} x {mean:.0f} s; "
+        f"CPU {cpu_bound / 60:.0f} min on {CORES} cores); target < 120 min"
+    )
+
+
+def two_nights(args: argparse.Namespace, work: Path, registry: Path, host: str, port: int) -> None:
+    database = work / "nights.db"
+    nights = []
+    for _ in range(2):
+        before = _stats(host, port)
+        measured = _oitwatch(registry, database, {"delay": "0"}, {})
+        nights.append((measured, _delta(_stats(host, port), before)))
+    first, second = nights
+    same = _verdicts(database, 1) == _verdicts(database, 2) and bool(_verdicts(database, 1))
+    print(f"two nights over the same {args.sites} unchanged sites (delay 0, default settings)")
+    print(f"{'night':<8} {'s':>7} {'requests':>9} {'304s':>7} {'body MB':>8} {'RSS MB':>7}")
+    for name, (m, c) in zip(("first", "second"), nights, strict=True):
+        print(
+            f"{name:<8} {m['seconds']:>7.1f} {c['requests']:>9} {c['not_modified']:>7}"
+            f" {c['bytes'] / 2**20:>8.1f} {m['rss_mb']:>7.0f}"
+        )
+    print(
+        f"second night: {first[0]['seconds'] / second[0]['seconds']:.1f}x less time, "
+        f"{first[1]['bytes'] / max(second[1]['bytes'], 1):.0f}x fewer bytes; "
+        f"verdicts {'identical' if same else 'DIFFERENT'} (targets >= 5x, >= 10x, identical)"
     )
 
 

@@ -116,6 +116,9 @@ def main(ctx: click.Context, settings_file: Path | None) -> None:
     ctx.obj = {"settings_file": settings_file}
 
 
+_FULL_HELP = "Read every page and file again, even those unchanged since the last check."
+
+
 @main.command()
 @click.argument("url")
 @click.option(
@@ -149,6 +152,7 @@ def main(ctx: click.Context, settings_file: Path | None) -> None:
     default=None,
     help="Save a PNG of each item's evidence page beside the run.",
 )
+@click.option("--full", is_flag=True, help=_FULL_HELP)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -160,6 +164,7 @@ def check(
     max_pages: int | None,
     render: str | None,
     screenshots: bool | None,
+    full: bool,
 ) -> None:
     """Crawl one website and report every OIT item: what is there, where, and what to fix.
 
@@ -169,6 +174,8 @@ def check(
     Example: oitwatch check www.example.go.th --format json --db checks.db
     """
     crawl: dict[str, Any] = {"max_pages": max_pages} if max_pages is not None else {}
+    if full:
+        crawl["incremental"] = False
     rendering = {k: v for k, v in (("mode", render), ("screenshots", screenshots)) if v}
     as_json = fmt == "json"
     try:
@@ -396,6 +403,7 @@ class _BatchLine:
     "--queue", is_flag=True, help="Put the sites on the fleet's queue (PostgreSQL) for workers."
 )
 @click.option("--batch", "batch_key", default=None, help="With --queue: batch key [today].")
+@click.option("--full", is_flag=True, help=_FULL_HELP)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -405,6 +413,7 @@ def run(
     database: str | None,
     queue: bool,
     batch_key: str | None,
+    full: bool,
 ) -> None:
     """Check every registered site once, send alerts, print a summary.
 
@@ -412,7 +421,12 @@ def run(
     """
     from oitwatch.runner import run_once
 
-    settings = _settings(ctx, database=database, sites_file=sites_file)
+    settings = _settings(
+        ctx,
+        database=database,
+        sites_file=sites_file,
+        **({"crawl": {"incremental": False}} if full else {}),
+    )
     registry = _registry(settings, province)
     if queue:
         from oitwatch.fleet.cli import run_queued

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import resource as _resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,60 @@ def log_to_file(path: Path) -> None:
     logger.addHandler(handler)
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
+
+
+_PAGE = _resource.getpagesize()
+
+
+def _rss_mb() -> float | None:
+    """The process's resident memory now (Linux), or None where it cannot be read."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * _PAGE / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _Admission:
+    """Sites start while fewer than ``limit`` are in flight, memory is under budget and the
+    process has CPU to spare; the per-host, per-IP and global request limits then pace them.
+    Politely (1 request/s per host) hundreds run at once; without a delay, the few that keep
+    the CPU busy, so that memory stays small and each site finishes soon."""
+
+    BUSY = 0.85  # share of a core above which no new site starts
+    LAG = 0.02  # seconds a short sleep may overrun before the loop counts as saturated
+
+    def __init__(self, limit: int, budget_mb: int) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self._budget = budget_mb
+        self.running = 0
+        self._sample = (time.monotonic(), time.process_time())
+        self._busy = 0.0
+        self._gate = asyncio.Lock()  # one waiter polls; the others queue behind it
+
+    def _cpu_busy(self) -> bool:
+        wall, cpu = time.monotonic(), time.process_time()
+        if wall - self._sample[0] >= 0.5:
+            self._busy = (cpu - self._sample[1]) / (wall - self._sample[0])
+            self._sample = (wall, cpu)
+        return self._busy > self.BUSY
+
+    async def __aenter__(self) -> None:
+        await self._slots.acquire()
+        async with self._gate:
+            while self.running > 0:
+                # A loop that wakes late has no CPU to spare (ours or a shared machine's):
+                # one more site would only hold memory and wait.
+                before = time.monotonic()
+                await asyncio.sleep(0.05)
+                lag = time.monotonic() - before - 0.05
+                if lag < self.LAG and not self._cpu_busy() and (_rss_mb() or 0) <= self._budget:
+                    break
+                await asyncio.sleep(0.15)  # a finishing site frees its crawl and its CPU
+            self.running += 1
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.running -= 1
+        self._slots.release()
 
 
 def _when() -> str:
@@ -189,7 +244,7 @@ async def run_once(
         Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
     ):
         alerts = _SiteAlerts(settings, db, fetcher, batch_id)
-        in_flight = asyncio.Semaphore(settings.run.sites_in_flight)
+        in_flight = _Admission(settings.run.sites_in_flight, settings.run.memory_budget_mb)
 
         async def one(entry: SiteEntry) -> None:
             async with in_flight:

@@ -8,6 +8,7 @@ import csv
 import io
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.site import CrawlStats, Resource, SiteCrawler
 from oitwatch.crawler.urls import normalise_url
@@ -36,6 +38,7 @@ from oitwatch.documents.isolate import configure as configure_documents
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrEngine, ScanReader
 from oitwatch.errors import CheckAborted, ConfigError
+from oitwatch.incremental import ItemMemo, StoredMemory
 from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
 
@@ -254,6 +257,9 @@ def _evidence_fetcher(
             capabilities.note_loss("ocr")
         if reader is None or resource.unreadable != "no_text" or resource.sha256 is None:
             return resource
+        if time.monotonic() >= crawler.deadline:
+            crawler.result.out_of_time = True  # OCR takes minutes: not past the time limit
+            return resource
         location = resource.final_url or resource.url
 
         async def load() -> bytes:
@@ -267,6 +273,31 @@ def _evidence_fetcher(
         return resource
 
     return fetch
+
+
+def _not_reached(results: list[ItemResult], seconds: float) -> int:
+    """Past the site's time limit an item found nowhere was not looked for everywhere: say so
+    rather than call it missing. (A local hook; evaluate.py knows nothing of time limits.)"""
+    count = 0
+    for result in results:
+        if result.status is Status.MISSING:
+            count += 1
+            result.status, result.score = Status.UNVERIFIABLE, 0
+            result.reason_th = (
+                f"ตรวจไม่ถึง: หมดเวลาตรวจเว็บไซต์นี้ ({seconds:.0f} วินาที) ก่อนพบหลักฐานของข้อนี้"
+            )
+            result.reason_en = (
+                f"Not reached: the site's time limit ({seconds:.0f} s) ran out before this "
+                "item's evidence was found"
+            )
+            result.fix_th = (
+                "เว็บไซต์ตอบช้าหรือกำหนด Crawl-delay สูง: ตรวจใหม่อีกครั้ง หรือระบุลิงก์หลักฐานในหน้า ITA"
+            )
+            result.fix_en = (
+                "The site answers slowly or asks for a long Crawl-delay: check again, or link "
+                "the evidence from the site's ITA page"
+            )
+    return count
 
 
 def _priority_words(checklist: Checklist) -> list[str]:
@@ -359,12 +390,14 @@ async def check_site(
     declared_override = read_declared(declared_file, checklist) if declared_file else None
     site = db.site(url, entry)
     run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year, batch_id)
+    memory = StoredMemory(db, site.id, run_id, settings.crawl.incremental)
+    memo = ItemMemo(db, site.id, run_id, settings.crawl.incremental)
     progress = Progress()
     pending: list[Resource] = []
 
     def record(resource: Resource) -> None:
         pending.append(resource)
-        progress.pages += 1
+        progress.pages += resource.outcome is not Outcome.NOT_REACHED
         progress.failures += resource.outcome.failed
         progress.last_url = resource.url
         if len(pending) >= RESOURCE_BATCH:
@@ -374,6 +407,7 @@ async def check_site(
 
     def flush() -> None:
         db.add_resources(run_id, pending)
+        memory.save(pending)
         pending.clear()
 
     try:
@@ -386,6 +420,7 @@ async def check_site(
             render_mode=settings.render.mode,
             js_site=site.needs_render,
             fiscal_year=checklist.fiscal_year,
+            memory=memory,
         )
         crawl = await crawler.crawl()
         weakened: dict[str, list[str]] = {}
@@ -431,12 +466,22 @@ async def check_site(
                     )
                 ),
             )
-            evaluator = ItemEvaluator(view)
-            results = list(
-                await asyncio.gather(
-                    *(_evaluate_item(evaluator, i, url, weakened) for i in checklist.items)
-                )
-            )
+            hosts = sorted(crawl.hosts)
+
+            async def judge_item(item: Item) -> ItemResult:
+                async def judge(item_view: SiteView) -> ItemResult:
+                    return await _evaluate_item(ItemEvaluator(item_view), item, url, weakened)
+
+                def reusable(result: ItemResult) -> bool:
+                    # A verdict weakened by a missing capability, or cut short by a bug, is
+                    # judged again next time, never reused.
+                    return item.id not in weakened and not result.reason_th.startswith(
+                        INTERNAL_ERROR_TH
+                    )
+
+                return await memo.evaluate(item, view, hosts, judge, reusable)
+
+            results = list(await asyncio.gather(*(judge_item(i) for i in checklist.items)))
             if (
                 crawl.stats.needed_rendering
                 and not crawl.stats.rendered
@@ -445,6 +490,13 @@ async def check_site(
                 for result in results:  # they may be on the pages that could not be read
                     if result.status is Status.MISSING:
                         weakened.setdefault(result.id, []).append("chromium")
+            if crawl.out_of_time:
+                skipped = _not_reached(results, settings.crawl.site_deadline)
+                notes.append(
+                    f"time limit ({settings.crawl.site_deadline:.0f} s) reached: "
+                    f"{crawl.stats.not_reached} URL(s) not fetched, {skipped} item(s) not reached;"
+                    " หมดเวลาตรวจก่อนครบทุกหน้า"
+                )
             _mark_weakened(results, weakened, notes)
             if settings.render.screenshots and renderer.available():
                 await _screenshots(results, renderer, crawl.is_main_site, settings, run_id)
@@ -458,6 +510,7 @@ async def check_site(
             results=results,
             oit_estimate=score.oit,
             notes=notes,
+            memos=memo.memos,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()

@@ -4,6 +4,14 @@ from oitwatch.crawler.charset import decode_text
 from oitwatch.crawler.urls import is_trap, normalise_url, resolve, same_site
 
 
+def test_query_parameter_order_is_one_url() -> None:
+    one = normalise_url("http://x.go.th/news.php?print=1&lang=th")
+    assert one == normalise_url("http://x.go.th/news.php?lang=th&print=1")
+    assert one == "http://x.go.th/news.php?lang=th&print=1"
+    # Repeated keys keep both values: ?id=2&id=1 is not ?id=1.
+    assert normalise_url("http://x.go.th/?id=2&id=1") == "http://x.go.th/?id=1&id=2"
+
+
 def test_normalise_url() -> None:
     assert (
         normalise_url("HTTP://WWW.Example.GO.TH:80/a/./b/../c#top")

@@ -28,6 +28,10 @@ FAILURES: dict[str, tuple[str, str]] = {
     "tls": ("ใบรับรอง SSL/TLS มีปัญหา", "the TLS/SSL certificate is not valid (tls)"),
     "connection_error": ("การเชื่อมต่อขาดระหว่างทาง", "the connection broke off (connection_error)"),
     "too_large": ("ไฟล์ใหญ่เกินกำหนด", "the file is larger than the limit (too_large)"),
+    "bad_encoding": (
+        "เซิร์ฟเวอร์บีบอัดข้อมูลในรูปแบบที่อ่านไม่ได้",
+        "the server compresses the answer in a way that cannot be read (bad_encoding)",
+    ),
     "soft_404": (
         "หน้าเว็บแจ้งว่า 'ไม่พบหน้า' แม้เซิร์ฟเวอร์ตอบ 200",
         "the page says 'not found' although the server answers 200 (soft_404)",

@@ -2,6 +2,11 @@
 
 httpx has no per-host limit, so each host gets a slot: a semaphore for requests in flight and
 a clock for the delay between request starts (the larger of our delay and robots Crawl-delay).
+
+Every byte and second is bounded: bodies are decoded under the byte cap as they arrive (see
+decoding.py), each resource has a time limit that covers its retries and redirects, and a
+caller's deadline (the site's) is never waited past: a host whose Crawl-delay would make the
+next request start after it answers ``not_reached`` at once instead of sleeping for hours.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from urllib.parse import SplitResult, urlsplit
 import httpx
 
 from oitwatch.config.settings import CrawlSettings
+from oitwatch.crawler.decoding import ACCEPT_ENCODING, BadEncoding, TooLarge, decoder_for
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.robots import RobotsRules
 from oitwatch.crawler.transport import PerHostTransport
@@ -27,6 +33,11 @@ from oitwatch.crawler.urls import normalise_url
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 _RETRYABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION})
 _MAX_RETRY_AFTER = 30.0
+Validators = tuple[str | None, str | None]  # (ETag, Last-Modified) stored by the last run
+
+
+class _NoTime(Exception):
+    """The request could not start before the deadline."""
 
 
 @dataclass
@@ -36,13 +47,20 @@ class _HostSlot:
     next_start: float = 0.0
     clock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def wait_turn(self) -> None:
+    async def wait_turn(self, deadline: float) -> None:
         async with self.clock:
             now = time.monotonic()
+            if self.next_start > deadline:
+                raise _NoTime
             if self.next_start > now:
                 await asyncio.sleep(self.next_start - now)
                 now = time.monotonic()
             self.next_start = now + self.delay
+
+    def started(self) -> None:
+        """The request really starts now (it may have waited for a global or per-IP slot
+        after its turn): the next one waits the full delay from here."""
+        self.next_start = max(self.next_start, time.monotonic() + self.delay)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -109,9 +127,13 @@ class Fetcher:
         self._ip_slots: dict[str, asyncio.Semaphore] = {}
         self._host_ips: dict[str, str | None] = {}
         self._robots: dict[str, RobotsRules] = {}
-        self._robots_lock = asyncio.Lock()
+        self._robots_locks: dict[str, asyncio.Lock] = {}
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "th,en;q=0.8"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Language": "th,en;q=0.8",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.read_timeout,
@@ -146,7 +168,8 @@ class Fetcher:
         rules = self._robots.get(origin)
         if rules is not None:
             return rules
-        async with self._robots_lock:
+        # One lock per origin: a silent robots.txt must not hold up every other site's.
+        async with self._robots_locks.setdefault(origin, asyncio.Lock()):
             if origin in self._robots:
                 return self._robots[origin]
             text: str | None = None
@@ -156,14 +179,50 @@ class Fetcher:
                     text = result.body.decode("utf-8", errors="replace")
             rules = RobotsRules(text, self.settings.user_agent)
             if rules.crawl_delay is not None:
+                # Obeyed in full: deadlines make a huge delay cost pages, never hours.
                 slot = self._slot(origin)
-                slot.delay = max(slot.delay, min(rules.crawl_delay, 60.0))
+                slot.delay = max(slot.delay, rules.crawl_delay)
             self._robots[origin] = rules
             return rules
 
-    async def fetch(self, url: str, *, max_bytes: int | None = None) -> FetchResult:
-        """GET a URL following redirects ourselves, so loops and off-site hops are seen."""
+    async def fetch(
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        deadline: float | None = None,
+        validators: Validators | None = None,
+    ) -> FetchResult:
+        """GET a URL following redirects ourselves, so loops and off-site hops are seen.
+
+        ``deadline`` (time.monotonic()) is the caller's: past it the answer is ``not_reached``.
+        The resource's own limit (``resource_deadline``) covers retries and redirects.
+        ``validators`` make the first request conditional: a 304 is OK with ``not_modified``.
+        """
         start = time.monotonic()
+        limit = start + self.settings.resource_deadline
+        site_bound = deadline is not None and deadline <= limit
+        if deadline is not None:
+            limit = min(limit, deadline)
+        late = Outcome.NOT_REACHED if site_bound else Outcome.TIMEOUT
+        if limit <= start:
+            return self._done(url, Outcome.NOT_REACHED, start, [], error="time limit reached")
+        try:
+            async with asyncio.timeout(limit - start):
+                return await self._fetch_chain(url, max_bytes, start, limit, validators)
+        except TimeoutError:
+            return self._done(url, late, start, [], error="time limit reached")
+        except _NoTime:
+            return self._done(url, Outcome.NOT_REACHED, start, [], error="time limit reached")
+
+    async def _fetch_chain(
+        self,
+        url: str,
+        max_bytes: int | None,
+        start: float,
+        limit: float,
+        validators: Validators | None,
+    ) -> FetchResult:
         current = normalise_url(url)
         if current is None:
             return FetchResult(url=url, outcome=Outcome.INVALID_URL, error="not an http(s) URL")
@@ -185,7 +244,12 @@ class Fetcher:
                 current
             ):
                 return self._done(url, Outcome.BLOCKED_BY_ROBOTS, start, chain)
-            result = await self._fetch_with_retries(current, max_bytes or self.settings.max_bytes)
+            result = await self._fetch_with_retries(
+                current,
+                max_bytes or self.settings.max_bytes,
+                limit,
+                validators if len(chain) == 1 else None,
+            )
             if result.outcome is not Outcome.OK or result.status not in (301, 302, 303, 307, 308):
                 result.url = url
                 result.final_url = current
@@ -214,10 +278,12 @@ class Fetcher:
             elapsed_ms=int((time.monotonic() - start) * 1000),
         )
 
-    async def _fetch_with_retries(self, url: str, max_bytes: int) -> FetchResult:
+    async def _fetch_with_retries(
+        self, url: str, max_bytes: int, limit: float, validators: Validators | None
+    ) -> FetchResult:
         attempt = 0
         while True:
-            result = await self._fetch_once(url, max_bytes)
+            result = await self._fetch_once(url, max_bytes, limit, validators)
             transient = result.outcome in _RETRYABLE or (
                 result.outcome is Outcome.HTTP_ERROR and result.status in _TRANSIENT_STATUS
             )
@@ -226,6 +292,8 @@ class Fetcher:
             wait = self.settings.backoff * (2**attempt) * (1 + random.random() / 4)
             if result.retry_after is not None:
                 wait = max(wait, result.retry_after)
+            if time.monotonic() + wait >= limit:
+                return result  # no time left for another attempt
             attempt += 1
             await asyncio.sleep(wait)
 
@@ -250,23 +318,43 @@ class Fetcher:
             slot = self._ip_slots[key] = asyncio.Semaphore(self.settings.per_ip)
         return slot
 
-    async def _fetch_once(self, url: str, max_bytes: int) -> _Attempt:
+    async def _fetch_once(
+        self,
+        url: str,
+        max_bytes: int,
+        limit: float = float("inf"),
+        validators: Validators | None = None,
+    ) -> _Attempt:
         parts = urlsplit(url)
         slot = self._slot(f"{parts.scheme}://{parts.netloc}")
         ip_slot = await self._ip_slot(parts)
-        # Narrowest first: a request waiting for its busy host must not hold a global slot.
-        async with slot.in_flight, ip_slot, self._global:
-            await slot.wait_turn()
-            self.requests_made += 1
-            try:
-                async with asyncio.timeout(self.settings.total_timeout):
-                    return await self._request(url, max_bytes)
-            except Exception as exc:  # every failure becomes a typed outcome
-                outcome, text = _classify(exc)
-                return _Attempt(url=url, outcome=outcome, error=text)
+        # Narrowest first: a request waiting for its busy host, or for its turn after the
+        # host's delay, must not hold a per-IP or global slot (politeness would then bound
+        # every other site's requests too).
+        async with slot.in_flight:
+            await slot.wait_turn(limit)
+            async with ip_slot, self._global:
+                slot.started()
+                return await self._attempt(url, max_bytes, validators)
 
-    async def _request(self, url: str, max_bytes: int) -> _Attempt:
-        async with self._client.stream("GET", url) as response:
+    async def _attempt(self, url: str, max_bytes: int, validators: Validators | None) -> _Attempt:
+        self.requests_made += 1
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                return await self._request(url, max_bytes, validators)
+        except Exception as exc:  # every failure becomes a typed outcome
+            outcome, text = _classify(exc)
+            return _Attempt(url=url, outcome=outcome, error=text)
+
+    async def _request(self, url: str, max_bytes: int, validators: Validators | None) -> _Attempt:
+        conditional: dict[str, str] = {}
+        if validators is not None:
+            etag, modified = validators
+            if etag:
+                conditional["If-None-Match"] = etag
+            if modified:
+                conditional["If-Modified-Since"] = modified
+        async with self._client.stream("GET", url, headers=conditional) as response:
             headers = response.headers
             base = _Attempt(
                 url=url,
@@ -276,31 +364,70 @@ class Fetcher:
                 etag=headers.get("etag"),
                 last_modified=headers.get("last-modified"),
             )
+            if response.status_code == 304 and validators is not None:
+                base.not_modified = True
+                await self._drain(response)
+                return base
             if response.is_redirect:
                 base.error = headers.get("location", "")
+                await self._drain(response)
                 return base
             if response.status_code >= 400:
                 base.outcome = Outcome.HTTP_ERROR
                 base.retry_after = _retry_after(headers)
+                await self._drain(response)
                 return base
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 base.outcome = Outcome.TOO_LARGE
                 base.error = f"{declared} bytes"
                 return base
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    base.outcome = Outcome.TOO_LARGE
-                    base.error = f"more than {max_bytes} bytes"
-                    return base
-                chunks.append(chunk)
-            base.body = b"".join(chunks)
+            try:
+                base.body = await self._read_body(response, max_bytes, base)
+            except TooLarge:
+                base.outcome = Outcome.TOO_LARGE
+                base.error = f"more than {max_bytes} bytes"
+                return base
+            except BadEncoding as exc:
+                base.outcome = Outcome.BAD_ENCODING
+                base.error = str(exc)
+                return base
             if not base.body:
                 base.outcome = Outcome.EMPTY
             return base
+
+    @staticmethod
+    async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+        """Read a short unwanted body (a 404 page, a redirect's, a 304's end) so that the
+        connection goes back to the pool: closing it unread would cost a new connection
+        for every such answer. A long one is left unread and its connection closed."""
+        declared = response.headers.get("content-length", "").strip()
+        if declared and (not declared.isdigit() or int(declared) > limit):
+            return
+        size = 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > limit:
+                return
+
+    @staticmethod
+    async def _read_body(response: httpx.Response, max_bytes: int, base: FetchResult) -> bytes:
+        """The body decoded under the cap: raw bytes and decoded bytes both count."""
+        decoder = decoder_for(response.headers.get("content-encoding", ""))
+        chunks: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw():
+            base.wire_bytes += len(raw)
+            if base.wire_bytes > max_bytes:
+                raise TooLarge
+            out = decoder.feed(raw, max_bytes - size)
+            size += len(out)
+            if out:
+                chunks.append(out)
+        out = decoder.finish(max_bytes - size)
+        if out:
+            chunks.append(out)
+        return b"".join(chunks)
 
 
 @dataclass

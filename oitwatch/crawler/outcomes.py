@@ -15,6 +15,7 @@ class Outcome(StrEnum):
     TLS = "tls"
     CONNECTION = "connection_error"  # reset, closed mid-answer, protocol error
     TOO_LARGE = "too_large"
+    BAD_ENCODING = "bad_encoding"  # stacked or unknown Content-Encoding: never decoded unbounded
     BLOCKED_BY_ROBOTS = "blocked_by_robots"
     SOFT_404 = "soft_404"  # HTTP 200 with a "not found" page
     REDIRECT_LOOP = "redirect_loop"
@@ -23,10 +24,11 @@ class Outcome(StrEnum):
     INVALID_URL = "invalid_url"
     FORBIDDEN = "forbidden_target"  # refused by the address guard (not a public web server)
     SKIPPED = "skipped"  # not fetched: budget spent, trap bound or not a document type
+    NOT_REACHED = "not_reached"  # not fetched: the site's time limit came first
 
     @property
     def failed(self) -> bool:
-        return self not in (Outcome.OK, Outcome.SKIPPED)
+        return self not in (Outcome.OK, Outcome.SKIPPED, Outcome.NOT_REACHED)
 
 
 @dataclass
@@ -42,6 +44,8 @@ class FetchResult:
     error: str = ""
     redirects: list[str] = field(default_factory=list)
     elapsed_ms: int = 0
+    not_modified: bool = False  # a 304 to a conditional GET: the body is the stored one
+    wire_bytes: int = 0  # bytes as they came over the wire (compressed), for the benchmarks
 
     @property
     def ok(self) -> bool:

@@ -9,8 +9,10 @@ import itertools
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from oitwatch.crawler.fetcher import Fetcher
@@ -18,6 +20,7 @@ from oitwatch.crawler.outcomes import FetchResult, Outcome, describe
 from oitwatch.crawler.render import Renderer, RenderUnavailable, holds_content, needs_rendering
 from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
+from oitwatch.documents import derived as derived_store
 from oitwatch.documents.extract import document_kind
 from oitwatch.documents.html import parse_html
 from oitwatch.text.thai import compact, compact_label, thai_digits_to_arabic
@@ -94,6 +97,14 @@ class Resource:
     error: str = ""
     document: Document | None = None
     unreadable: str | None = None  # "password", "corrupt" or "no_text" when bytes came but no text
+    # What was read from the bytes, to store for the next check (documents/derived.py); None
+    # when this reading was itself taken from a previous check.
+    derived: bytes | None = None
+    not_modified: bool = False  # the server answered 304 to a conditional GET
+    # Only what locating needs is kept of this document until judging asks for it (see
+    # SiteCrawler._slim): hundreds of sites in flight must not hold every page's text.
+    slim: bool = False
+    head: str | None = None  # derived.head() of the document, when read from storage
 
     @property
     def ok(self) -> bool:
@@ -110,6 +121,7 @@ class CrawlStats:
     queued: int = 0
     rendered: int = 0
     needed_rendering: int = 0  # pages that looked like script shells (rendered or not)
+    not_reached: int = 0  # URLs left unfetched because the site's time limit came first
 
 
 @dataclass
@@ -124,6 +136,8 @@ class SiteCrawl:
     anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     start: Resource | None = None
     stats: CrawlStats = field(default_factory=CrawlStats)
+    # The site's time limit ended the crawl (or the judging) before everything was fetched.
+    out_of_time: bool = False
 
     def is_main_site(self, url: str) -> bool:
         return any(same_site(url, host) for host in self.hosts)
@@ -154,6 +168,29 @@ def row_targets(
         if wanted is None or year is None or year in wanted:
             urls.update(dict.fromkeys(link.url for link in row.links))
     return list(urls)
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """What the last check fetched at a URL: enough to ask "changed since?" and to reuse."""
+
+    final_url: str
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    kind: DocumentKind = DocumentKind.OTHER
+
+
+class CrawlMemory(Protocol):
+    """The previous check of the same site (storage implements it)."""
+
+    def prior(self, url: str) -> Prior | None: ...
+
+    def derived(self, sha256: str, url: str) -> bytes | None:
+        """A reading to reuse instead of parsing (None: parse, e.g. with --full)."""
+
+    def stored(self, sha256: str, url: str) -> bytes | None:
+        """A reading stored by this check or an earlier one, whatever the mode."""
 
 
 def _extension(url: str) -> str:
@@ -209,7 +246,15 @@ def looks_soft_404(document: Document, fingerprint: NotFoundPrint | None) -> boo
     )
 
 
-def to_resource(result: FetchResult, depth: int, not_found: NotFoundPrint | None) -> Resource:
+def to_resource(
+    result: FetchResult,
+    depth: int,
+    not_found: NotFoundPrint | None,
+    memory: CrawlMemory | None = None,
+    prior: Prior | None = None,
+) -> Resource:
+    """The resource for a fetch. With ``memory``, bytes already read by an earlier check
+    (a 304 to ``prior``'s validators, or the same content hash) are not parsed again."""
     resource = Resource(
         url=result.url,
         outcome=result.outcome,
@@ -224,25 +269,47 @@ def to_resource(result: FetchResult, depth: int, not_found: NotFoundPrint | None
     )
     if not result.ok:
         return resource
-    resource.sha256 = hashlib.sha256(result.body).hexdigest()
-    resource.kind = document_kind(resource.final_url, result.content_type, result.body[:8])
-    try:
-        resource.document = extract_document(
-            result.body, resource.final_url, result.content_type, resource.kind
+    if result.not_modified and prior is not None:
+        resource.sha256, resource.not_modified = prior.sha256, True
+        resource.etag = resource.etag or prior.etag
+        resource.last_modified = resource.last_modified or prior.last_modified
+        resource.kind = prior.kind
+    else:
+        resource.sha256 = hashlib.sha256(result.body).hexdigest()
+        resource.kind = document_kind(resource.final_url, result.content_type, result.body[:8])
+    reading = derived_store.reading_url(resource.kind, resource.final_url)
+    blob = memory.derived(resource.sha256, reading) if memory is not None else None
+    if blob is not None:
+        document, resource.unreadable, error, resource.kind, resource.head = derived_store.load(
+            blob
         )
+        resource.error = resource.error or error
+        if document is not None:
+            document.url = resource.final_url  # a file's reading may come from another URL
+    else:
+        document = _extract(resource, result)
+        if memory is not None:
+            resource.derived = derived_store.dump(
+                document, resource.unreadable, resource.error, resource.kind
+            )
+    resource.document = document
+    if document is not None and looks_soft_404(document, not_found):
+        resource.outcome = Outcome.SOFT_404
+    return resource
+
+
+def _extract(resource: Resource, result: FetchResult) -> Document | None:
+    try:
+        return extract_document(result.body, resource.final_url, result.content_type, resource.kind)
     except UnreadableDocument as exc:
         resource.unreadable = exc.reason
         resource.error = str(exc)
-        return resource
     except (ValueError, LookupError, RecursionError, MemoryError, OSError) as exc:
         # A hostile or broken file must cost one resource, never the whole check.
         log.warning("cannot parse %s: %s", resource.final_url, exc)
         resource.unreadable = "corrupt"
         resource.error = f"{type(exc).__name__}: {exc}"
-        return resource
-    if looks_soft_404(resource.document, not_found):
-        resource.outcome = Outcome.SOFT_404
-    return resource
+    return None
 
 
 class SiteCrawler:
@@ -258,9 +325,17 @@ class SiteCrawler:
         render_mode: str = "auto",
         js_site: bool = False,
         fiscal_year: int | None = None,
+        deadline: float | None = None,
+        memory: CrawlMemory | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.memory = memory
         self.settings = fetcher.settings
+        started = time.monotonic()
+        # time.monotonic() past which nothing more is fetched; the crawl itself stops earlier,
+        # leaving a fifth of the time to fetch the evidence judging asks for.
+        self.deadline = deadline or started + self.settings.site_deadline
+        self.crawl_until = started + (self.deadline - started) * 0.8
         self.result = SiteCrawl(start_url=start_url, hosts={host_of(start_url)})
         self._priority_words = tuple({compact_label(w) for w in priority_words if w.strip()})
         self._on_resource = on_resource
@@ -273,6 +348,7 @@ class SiteCrawler:
         self._heap: list[tuple[int, int, int, str]] = []
         self._seq = itertools.count()
         self._in_flight: dict[str, asyncio.Future[Resource]] = {}
+        self._declared_targets: set[str] = set()  # ITA row targets: kept whole (_slim)
         self.renderer = renderer
         self.render_mode = render_mode
         # Known (from an earlier check) or found (this one) to build its pages with scripts.
@@ -305,7 +381,7 @@ class SiteCrawler:
         self.result.resources[resource.url] = resource
         if resource.final_url and resource.final_url != resource.url:
             self.result.resources.setdefault(resource.final_url, resource)
-        self.result.stats.pages += 1
+        self.result.stats.pages += resource.outcome is not Outcome.NOT_REACHED
         if resource.outcome.failed:
             self.result.stats.failures += 1
         if self._on_resource is not None:
@@ -322,17 +398,24 @@ class SiteCrawler:
             if link.url not in self._queued:
                 self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
         for url in self._row_targets(resource):
+            self._declared_targets.add(url)
             # What an ITA page declares (and the detail pages holding its files) comes first,
-            # also when the row prints its URL as text rather than as a link.
-            self._enqueue(url, resource.depth + 1, 0)
+            # also when the row prints its URL as text rather than as a link; before anything
+            # else, so that little time (a huge Crawl-delay) goes to the declared evidence.
+            self._enqueue(url, resource.depth + 1, -1)
         for frame in document.frames:
             anchors.setdefault(frame, {}).setdefault(document.title, source)
             self._enqueue(frame, resource.depth + 1, 0)
 
-    async def fetch_resource(self, url: str, depth: int = 0) -> Resource:
-        """The resource for a URL, fetched at most once per check."""
+    async def fetch_resource(
+        self, url: str, depth: int = 0, deadline: float | None = None
+    ) -> Resource:
+        """The resource for a URL, fetched at most once per check. A URL not reached before
+        ``deadline`` (the crawl's own) is not recorded, so judging may still fetch it."""
         known = self.result.resources.get(url)
         if known is not None:
+            if known.slim:
+                self._restore(known)
             return known
         pending = self._in_flight.get(url)
         if pending is not None:
@@ -340,9 +423,15 @@ class SiteCrawler:
         future: asyncio.Future[Resource] = asyncio.get_running_loop().create_future()
         self._in_flight[url] = future
         try:
-            result = await self.fetcher.fetch(url)
+            result, prior = await self._fetch(url, deadline or self.deadline)
             # Soft-404 is decided on what a reader sees: after rendering a script shell.
-            resource = to_resource(result, depth, None)
+            resource = to_resource(result, depth, None, self.memory, prior)
+            if resource.outcome is Outcome.NOT_REACHED:
+                self.result.out_of_time = True
+                self.result.stats.not_reached += 1
+                if deadline is not None:
+                    future.set_result(resource)
+                    return resource
             await self._render_if_needed(resource)
             document = resource.document
             if (
@@ -366,6 +455,65 @@ class SiteCrawler:
             raise
         finally:
             del self._in_flight[url]
+
+    def _slim(self, resource: Resource) -> None:
+        """Keep of a crawled page only what locating reads of every page (kind, title,
+        headings, cues, content links, a file's opening); judging re-reads the whole reading,
+        from memory or the database, for the few candidates it opens. ITA pages, the pages
+        their rows point to (detail pages) and rendered pages stay whole."""
+        document = resource.document
+        if (
+            self.memory is None
+            or document is None
+            or resource.sha256 is None
+            or document.rendered
+            or document.item_rows
+            or resource.url in self._declared_targets
+            or resource.final_url in self._declared_targets
+        ):
+            return
+        slim = Document(
+            url=document.url,
+            kind=document.kind,
+            title=document.title,
+            headings=document.headings,
+            cues=document.cues,
+            pages=document.pages,
+            content_urls=document.content_urls,
+        )
+        if document.kind is not DocumentKind.HTML:
+            # locate.py labels a file by its opening (compact_text[:300]): kept exactly.
+            opening = resource.head if resource.head is not None else derived_store.head(document)
+            slim.__dict__["compact_text"] = opening
+        resource.document, resource.slim = slim, True
+
+    def _restore(self, resource: Resource) -> None:
+        blob = resource.derived
+        if blob is None and self.memory is not None and resource.sha256 is not None:
+            reading = derived_store.reading_url(resource.kind, resource.final_url or resource.url)
+            blob = self.memory.stored(resource.sha256, reading)
+        if blob is None:
+            return  # kept slim: judged on what is left (never happens while storage works)
+        document = derived_store.load(blob)[0]
+        if document is not None:
+            document.url = resource.final_url or resource.url
+        resource.document, resource.slim = document, False
+
+    async def _fetch(self, url: str, deadline: float) -> tuple[FetchResult, Prior | None]:
+        """A conditional GET when the last check stored validators for this URL."""
+        prior = self.memory.prior(url) if self.memory is not None else None
+        if prior is None or prior.final_url != url or not (prior.etag or prior.last_modified):
+            return await self.fetcher.fetch(url, deadline=deadline), prior
+        result = await self.fetcher.fetch(
+            url, deadline=deadline, validators=(prior.etag, prior.last_modified)
+        )
+        if result.not_modified and (
+            self.memory is None
+            or self.memory.derived(prior.sha256, derived_store.reading_url(prior.kind, url)) is None
+        ):
+            # Unchanged, but what was read from it is gone (a parser changed): read it again.
+            result = await self.fetcher.fetch(url, deadline=deadline)
+        return result, prior
 
     async def _render_if_needed(self, resource: Resource) -> None:
         document = resource.document
@@ -403,7 +551,9 @@ class SiteCrawler:
 
     async def _learn_soft_404(self, origin: str) -> None:
         """Ask for a page that cannot exist: a 200 answer shows what this site's 'not found' looks like."""
-        probe = await self.fetcher.fetch(f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}")
+        probe = await self.fetcher.fetch(
+            f"{origin}/oitwatch-no-such-page-{secrets.token_hex(6)}", deadline=self.crawl_until
+        )
         if not probe.ok or probe.status != 200:
             return
         document = to_resource(probe, 0, None).document
@@ -433,8 +583,14 @@ class SiteCrawler:
     async def _sitemap_urls(self, origin: str) -> list[str]:
         robots = await self.fetcher.robots_for(origin + "/")
         urls: list[str] = []
-        for sitemap in [*robots.sitemaps, f"{origin}/sitemap.xml"][:5]:
-            result = await self.fetcher.fetch(sitemap, max_bytes=10 * 1024 * 1024)
+        # robots.txt usually names /sitemap.xml itself: fetch each sitemap once.
+        sitemaps = dict.fromkeys(
+            u for u in map(normalise_url, [*robots.sitemaps, f"{origin}/sitemap.xml"]) if u
+        )
+        for sitemap in list(sitemaps)[:5]:
+            result = await self.fetcher.fetch(
+                sitemap, max_bytes=10 * 1024 * 1024, deadline=self.crawl_until
+            )
             if result.ok:
                 urls.extend(
                     m.group(1).decode("utf-8", "replace")
@@ -507,7 +663,7 @@ class SiteCrawler:
         async def worker() -> None:
             nonlocal active
             while True:
-                if self.result.stats.pages >= budget:
+                if self.result.stats.pages >= budget or self.result.out_of_time:
                     return
                 if not self._heap:
                     if active == 0:
@@ -520,8 +676,9 @@ class SiteCrawler:
                     continue
                 active += 1
                 try:
-                    resource = await self.fetch_resource(url, depth)
+                    resource = await self.fetch_resource(url, depth, self.crawl_until)
                     self._learn_links(resource)
+                    self._slim(resource)
                 finally:
                     active -= 1
 

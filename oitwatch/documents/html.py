@@ -82,22 +82,32 @@ def parse_html(html: str, url: str) -> Document:
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""
     base_node = tree.css_first("base[href]")
-    base = resolve(url, base_node.attributes.get("href") or "") if base_node else url
+    base = resolve(url, base_node.attrs.get("href") or "") if base_node else url
     base = base or url
 
+    # One pass over the links; ``attrs`` and the one-text-child case avoid selectolax's
+    # costly attribute dict and separator join (most of the time of a page with a menu).
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
+    resolved: dict[str, str | None] = {}
     for node in tree.css("a[href], area[href]"):
-        target = resolve(base, node.attributes.get("href") or "")
+        href = node.attrs.get("href") or ""
+        target = resolved.get(href, "")
+        if target == "":
+            target = resolved[href] = resolve(base, href)
         if target is None:
             continue
-        text = node.text(deep=True, separator=" ", strip=True)
+        child = node.child
+        if child is not None and child.next is None and child.tag == "-text":
+            text = (child.text_content or "").strip()
+        else:
+            text = node.text(deep=True, separator=" ", strip=True)
         if not text:
             img = node.css_first("img")
             text = (
-                (img.attributes.get("alt") or img.attributes.get("title") or "")
+                (img.attrs.get("alt") or img.attrs.get("title") or "")
                 if img
-                else (node.attributes.get("title") or "")
+                else (node.attrs.get("title") or "")
             )
         key = (target, text)
         if key not in seen:
@@ -107,7 +117,7 @@ def parse_html(html: str, url: str) -> Document:
     frames: list[str] = []
     cues: set[Cue] = set()
     for node in tree.css("iframe[src], embed[src], object[data], frame[src]"):
-        raw = node.attributes.get("src") or node.attributes.get("data") or ""
+        raw = node.attrs.get("src") or node.attrs.get("data") or ""
         target = resolve(base, raw)
         if target is None:
             continue
@@ -139,22 +149,21 @@ def parse_html(html: str, url: str) -> Document:
         for h in tree.css("h1, h2, h3, h4, caption, legend")
     )
     tree.strip_tags(_INVISIBLE_TAGS)
-    body = tree.body
-    whole = body.text(deep=True, separator=" ", strip=True) if body else ""
     tree.strip_tags(_CHROME_TAGS)
-    text = (body.text(deep=True, separator=" ", strip=True) if body else "") or whole
+    body = tree.body
+    text = body.text(deep=True, separator=" ", strip=True) if body else ""
+    if not text:
+        text = _whole_text(html)  # a page that is all menu: its menu is its text
     # A form in the content that is more than a site search: an online service or complaint form.
     if any(not _is_incidental_form(form) for form in tree.css("form")):
         cues.add(Cue.FORM)
     tables = _tables(tree)
     image_labels = tuple(label for label in map(_image_label, tree.css("img[src]")[:50]) if label)
     content_urls = frozenset(
-        u for u in (resolve(base, a.attributes.get("href") or "") for a in tree.css("a[href]")) if u
+        u for u in (resolved.get(a.attrs.get("href") or "") for a in tree.css("a[href]")) if u
     )
     image_urls = tuple(  # content images only: logos and banners sit in the chrome
-        u
-        for u in (resolve(base, i.attributes.get("src") or "") for i in tree.css("img[src]")[:50])
-        if u
+        u for u in (resolve(base, i.attrs.get("src") or "") for i in tree.css("img[src]")[:50]) if u
     )
     people = _people(text, images) if _NAME.search(text) else ()
     return Document(
@@ -180,8 +189,8 @@ def parse_html(html: str, url: str) -> Document:
 
 def _image_label(img: LexborNode) -> str:
     """What an image says it is: alt, title, file name, its figure caption, the words beside it."""
-    parts = [img.attributes.get(a) or "" for a in ("alt", "title")]
-    parts.append((img.attributes.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
+    parts = [img.attrs.get(a) or "" for a in ("alt", "title")]
+    parts.append((img.attrs.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
     node = img.parent
     for _ in range(3):
         if node is None or node.tag in _PAGE_SECTIONS:
@@ -201,7 +210,7 @@ def _image_label(img: LexborNode) -> str:
 
 def _is_incidental_form(form: LexborNode) -> bool:
     """A site search or a blog's comment box: on every page, no online service."""
-    marks = " ".join(form.attributes.get(a) or "" for a in ("id", "class", "action")).lower()
+    marks = " ".join(form.attrs.get(a) or "" for a in ("id", "class", "action")).lower()
     if "comment" in marks:
         return True
     return _is_search_form(form)
@@ -211,16 +220,15 @@ def _is_search_form(form: LexborNode) -> bool:
     fields = [
         f
         for f in form.css("input, textarea, select")
-        if (f.attributes.get("type") or "text").lower()
-        not in ("hidden", "submit", "button", "image")
+        if (f.attrs.get("type") or "text").lower() not in ("hidden", "submit", "button", "image")
     ]
     if any(f.tag in ("textarea", "select") for f in fields) or len(fields) != 1:
         return False
     field = fields[0]
     hints = (
-        " ".join(field.attributes.get(a) or "" for a in ("type", "name", "placeholder", "id"))
+        " ".join(field.attrs.get(a) or "" for a in ("type", "name", "placeholder", "id"))
         + " "
-        + (form.attributes.get("action") or "")
+        + (form.attrs.get("action") or "")
     )
     return any(_SEARCH_FORM.search(word) for word in hints.split()) or "ค้นหา" in hints
 
@@ -241,12 +249,19 @@ def _tables(tree: LexborHTMLParser) -> tuple[tuple[tuple[str, ...], ...], ...]:
     return tuple(tables)
 
 
+def _whole_text(html: str) -> str:
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(_INVISIBLE_TAGS)
+    body = tree.body
+    return body.text(deep=True, separator=" ", strip=True) if body else ""
+
+
 def _people(text: str, images: list[LexborNode]) -> tuple[Person, ...]:
     """Who the page lists, and for each: a position, a photo, a contact channel nearby."""
     matches = list(_NAME.finditer(text))
     with_photo: set[str] = set()
     for img in images:
-        alt = img.attributes.get("alt") or ""
+        alt = img.attrs.get("alt") or ""
         node = img.parent
         for _ in range(6):
             if node is None:

@@ -6,6 +6,7 @@ whose process died stays 'running' and is marked 'interrupted' by the next check
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,13 +25,15 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from oitwatch import __version__
 from oitwatch.checklist.findings import ItemResult
 from oitwatch.config.registry import SiteEntry
-from oitwatch.crawler.site import Resource
+from oitwatch.crawler.site import Prior, Resource
 from oitwatch.crawler.urls import host_of
+from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrText
 from oitwatch.errors import ConfigError, StorageError
 from oitwatch.storage.schema import (
     AlertState,
     Batch,
+    DerivedRow,
     ItemResultRow,
     OcrCacheRow,
     OutboxMessage,
@@ -112,6 +115,7 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.damage: str | None = None  # what PRAGMA quick_check found, when not "ok"
         self.url = engine.url.render_as_string(hide_password=True)
+        self._derived_query = select(DerivedRow.data).where(DerivedRow.key == bindparam("key"))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -217,6 +221,7 @@ class Database:
         results: list[ItemResult],
         oit_estimate: float | None,
         notes: list[str] | None = None,
+        memos: dict[str, str] | None = None,
     ) -> None:
         """Item results and the run's completion land together or not at all."""
         with self.session() as session:
@@ -243,6 +248,7 @@ class Database:
                         screenshot=result.screenshot,
                         ocr=result.ocr,
                         reasoning=result.evidence(),
+                        memo=(memos or {}).get(result.id),
                     )
                 )
             session.execute(
@@ -283,6 +289,96 @@ class Database:
                     content_hash=content_hash, engine=engine, text=result.text, pages=result.pages
                 )
             )
+
+    # -- incremental checks ------------------------------------------------------------------
+
+    def previous_resources(self, site_id: int, before_run: int) -> dict[str, Prior]:
+        """What the site's last completed run fetched, by URL: validators and content hashes."""
+        with self.session() as session:
+            run_id = session.scalar(
+                select(Run.id)
+                .where(
+                    Run.site_id == site_id,
+                    Run.id < before_run,
+                    Run.status == RunStatus.COMPLETED.value,
+                )
+                .order_by(Run.id.desc())
+                .limit(1)
+            )
+            if run_id is None:
+                return {}
+            rows = session.execute(
+                select(
+                    ResourceRow.url,
+                    ResourceRow.final_url,
+                    ResourceRow.content_hash,
+                    ResourceRow.etag,
+                    ResourceRow.last_modified,
+                    ResourceRow.kind,
+                ).where(ResourceRow.run_id == run_id, ResourceRow.content_hash.is_not(None))
+            ).all()
+        kinds = {k.value: k for k in DocumentKind}
+        return {
+            url: Prior(
+                final_url or url, content_hash, etag, modified, kinds.get(kind, DocumentKind.OTHER)
+            )
+            for url, final_url, content_hash, etag, modified, kind in rows
+            if content_hash
+        }
+
+    def previous_memos(self, site_id: int, before_run: int) -> dict[str, dict[str, Any]]:
+        """Each item's memo (incremental.py) in the site's last completed run."""
+        with self.session() as session:
+            run_id = session.scalar(
+                select(Run.id)
+                .where(
+                    Run.site_id == site_id,
+                    Run.id < before_run,
+                    Run.status == RunStatus.COMPLETED.value,
+                )
+                .order_by(Run.id.desc())
+                .limit(1)
+            )
+            if run_id is None:
+                return {}
+            rows = session.execute(
+                select(ItemResultRow.item_id, ItemResultRow.memo).where(
+                    ItemResultRow.run_id == run_id, ItemResultRow.memo.is_not(None)
+                )
+            ).all()
+        memos: dict[str, dict[str, Any]] = {}
+        for item_id, memo in rows:
+            try:
+                record = json.loads(memo or "null")
+            except ValueError:
+                continue  # unreadable: the item is judged afresh
+            if isinstance(record, dict):
+                memos[item_id] = record
+        return memos
+
+    def derived(self, key: str) -> bytes | None:
+        # Asked once per unchanged page: a bare connection, not an ORM session (5x cheaper).
+        with self.engine.connect() as connection:
+            data = connection.execute(self._derived_query, {"key": key}).scalar()
+        return bytes(data) if data is not None else None
+
+    def save_derived(self, rows: list[tuple[str, str, bytes]]) -> None:
+        """(key, content hash, data) rows; a key already stored is kept as it is."""
+        if not rows:
+            return
+        values = [
+            {"key": k, "content_hash": h, "data": d, "created_at": utcnow()} for k, h, d in rows
+        ]
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement: Any = pg_insert(DerivedRow).on_conflict_do_nothing()
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(DerivedRow).on_conflict_do_nothing()
+        with self.session() as session:
+            session.execute(statement, values)
 
     # -- batches (oitwatch run) --------------------------------------------------------------
 

@@ -131,6 +131,9 @@ class ItemResultRow(Base):
     ocr: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Why the verdict: sources judged, period read, element snippets (ItemResult.evidence()).
     reasoning: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    # What the verdict was judged from (incremental.py): the next check reuses the verdict
+    # when none of it changed. JSON text; None for runs before 0006 or cut short.
+    memo: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="items")
 
@@ -144,6 +147,18 @@ class OcrCacheRow(Base):
     engine: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DerivedRow(Base):
+    """What was read from a document (documents/derived.py), by content hash, URL and parser
+    version: an unchanged page or file is not parsed or extracted again on the next check."""
+
+    __tablename__ = "derived"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
