@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from oitwatch.crawler.charset import decode_text
-from oitwatch.crawler.urls import is_trap, normalise_url, resolve, same_site
+from oitwatch.crawler.urls import is_trap, normalise_url, resolve, same_page_key, same_site
 
 
-def test_query_parameter_order_is_one_url() -> None:
-    one = normalise_url("http://x.go.th/news.php?print=1&lang=th")
-    assert one == normalise_url("http://x.go.th/news.php?lang=th&print=1")
-    assert one == "http://x.go.th/news.php?lang=th&print=1"
+def test_query_parameter_order_is_one_page() -> None:
+    first = normalise_url("http://x.go.th/news.php?print=1&lang=th")
+    second = normalise_url("http://x.go.th/news.php?lang=th&print=1")
+    assert first == "http://x.go.th/news.php?print=1&lang=th"  # requested as written
+    assert first and second and same_page_key(first) == same_page_key(second)
     # Repeated keys keep both values: ?id=2&id=1 is not ?id=1.
-    assert normalise_url("http://x.go.th/?id=2&id=1") == "http://x.go.th/?id=1&id=2"
+    assert same_page_key("http://x.go.th/?id=2&id=1") == "http://x.go.th/?id=1&id=2"
 
 
 def test_normalise_url() -> None:

@@ -18,7 +18,14 @@ from urllib.parse import urlsplit
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome, describe
 from oitwatch.crawler.render import Renderer, RenderUnavailable, holds_content, needs_rendering
-from oitwatch.crawler.urls import host_of, is_trap, normalise_url, path_without_query, same_site
+from oitwatch.crawler.urls import (
+    host_of,
+    is_trap,
+    normalise_url,
+    path_without_query,
+    same_page_key,
+    same_site,
+)
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents import derived as derived_store
 from oitwatch.documents.extract import document_kind
@@ -348,7 +355,10 @@ class SiteCrawler:
         self._heap: list[tuple[int, int, int, str]] = []
         self._seq = itertools.count()
         self._in_flight: dict[str, asyncio.Future[Resource]] = {}
-        self._declared_targets: set[str] = set()  # ITA row targets: kept whole (_slim)
+        self._declared_targets: set[str] = set()
+        self._same_pages: set[str] = (
+            set()
+        )  # same_page_key of queued URLs with a query  # ITA row targets: kept whole (_slim)
         self.renderer = renderer
         self.render_mode = render_mode
         # Known (from an earlier check) or found (this one) to build its pages with scripts.
@@ -365,6 +375,9 @@ class SiteCrawler:
     def _enqueue(self, url: str, depth: int, priority: int) -> None:
         if url in self._queued or depth > self.settings.max_depth:
             return
+        key = same_page_key(url)
+        if key != url and key in self._same_pages:
+            return
         if not self.result.is_main_site(url) or _extension(url) in _SKIP_EXTENSIONS or is_trap(url):
             return
         if urlsplit(url).query:
@@ -374,6 +387,8 @@ class SiteCrawler:
                 return
             self._query_variants[bare] = count + 1
         self._queued.add(url)
+        if key != url:
+            self._same_pages.add(key)
         self.result.stats.queued += 1
         heapq.heappush(self._heap, (priority, depth, next(self._seq), url))
 

@@ -45,10 +45,17 @@ def normalise_url(url: str) -> str | None:
         if path.startswith("//"):
             path = "/" + path.lstrip("/")
     query = _fix_percent(parts.query, _SAFE_QUERY)
-    if "&" in query:
-        # ?print=1&lang=th and ?lang=th&print=1 are one page: fetch it once.
-        query = "&".join(sorted(query.split("&")))
     return urlunsplit((scheme, netloc, _fix_percent(path, _SAFE_PATH), query, ""))
+
+
+def same_page_key(url: str) -> str:
+    """A normalised URL with its query parameters sorted: ?print=1&lang=th and
+    ?lang=th&print=1 are one page, fetched once. Only for de-duplication: the URL requested
+    is the one the site wrote (a router may match the query string as written)."""
+    head, _, query = url.partition("?")
+    if "&" not in query:
+        return url
+    return f"{head}?{'&'.join(sorted(query.split('&')))}"
 
 
 # Small: keyed by the page's own URL, it only helps within a page and for repeated bases;
