@@ -8,6 +8,7 @@ from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.site import Resource
 from oitwatch.crawler.urls import same_site
 from oitwatch.documents.html import parse_html
+from oitwatch.documents.model import Document
 
 
 def _page(body: str) -> Resource:
@@ -236,3 +237,18 @@ def test_detail_pages_are_fetched_beyond_the_page_budget() -> None:
     }
     # The budget went on the crawl; the 28 detail pages were fetched after it.
     assert sum(1 for url in crawl.resources if "/Pages/ita_detail/" in url) == 28
+
+
+def test_a_detail_page_names_its_item_or_lives_under_an_ita_path() -> None:
+    """Only a page that says it is about an item is read as a per-item detail page: an
+    ordinary short page (an e-service page offering forms) stays the evidence itself."""
+    from oitwatch.checklist.locate import _about_an_item
+
+    def page(title: str) -> Document:
+        return parse_html(f"<html><head><title>{title}</title></head><body></body></html>", "x")
+
+    assert _about_an_item(page("o5 แผนพัฒนาท้องถิ่น"), "http://a.go.th/Pages/content/55")
+    assert _about_an_item(page("ข้อ 5 แผนพัฒนาท้องถิ่น"), "http://a.go.th/page/55")
+    assert _about_an_item(page("แผนพัฒนาท้องถิ่น"), "http://a.go.th/Pages/ita_year_detail/55")
+    assert not _about_an_item(page("E-Service"), "http://a.go.th/eservice.php")
+    assert not _about_an_item(page("แผนพัฒนา"), "http://a.go.th/capital/plan")

@@ -245,7 +245,7 @@ def _names_a_target(text: str, url: str, here: str) -> bool:
 # ("o1 โครงสร้าง", "OIT 5", "ข้อ 5"), or an ITA path. An ordinary page a row links to (an
 # e-service page offering forms) is the evidence itself, however short.
 _ITEM_LABEL = re.compile(r"(?<![a-z])(?:oit|o)\s*-?\s*0?\d{1,2}(?!\d)|ข้อ\s*(?:ที่)?\s*\d", re.I)
-_ITA_PATH = re.compile(r"ita|oit|detail", re.I)
+_ITA_PATH = re.compile(r"(?<![a-z])(?:ita|oit)(?![a-z])|detail", re.I)  # not "capital"
 
 
 def _about_an_item(document: Document, url: str) -> bool:
