@@ -444,10 +444,14 @@ async def check_site(
                 )
                 if declared:
                     notes.append(
-                        f"judged {len(declared)} items from the links on the site's ITA page"
+                        f"ตรวจ {len(declared)} ข้อจากลิงก์ในหน้า ITA ของเว็บไซต์ /"
+                        f" judged {len(declared)} items from the links on the site's ITA page"
                     )
             else:
-                notes.append(f"judged {len(declared)} items from {declared_file}")
+                notes.append(
+                    f"ตรวจ {len(declared)} ข้อจากลิงก์ในไฟล์ {declared_file} /"
+                    f" judged {len(declared)} items from {declared_file}"
+                )
             # A fleet worker brings its own reader, which hands scans to the OCR queue.
             reader = scan_reader or _scan_reader(settings, db)
             view = SiteView(

@@ -13,9 +13,7 @@ from statistics import mean
 from oitwatch.checklist.findings import ItemResult, Status
 from oitwatch.checklist.model import Checklist
 
-METHOD = (
-    "estimate: item 100/50/0 -> mean per sub-indicator -> mean per indicator -> mean (seed 004)"
-)
+METHOD = "estimate: item 100/50/0 -> mean per sub-indicator -> mean per indicator -> mean"
 
 
 def item_score(status: Status, partial_score: int) -> int:
