@@ -109,6 +109,20 @@ def explain_storage_error(exc: BaseException, url: str) -> str | None:
     return None
 
 
+def _previous_completed_run(session: Session, site_id: int, before_run: int) -> int | None:
+    """The site's last completed run before ``before_run``: what this run is compared with."""
+    return session.scalar(
+        select(Run.id)
+        .where(
+            Run.site_id == site_id,
+            Run.id < before_run,
+            Run.status == RunStatus.COMPLETED.value,
+        )
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
+
+
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -295,16 +309,7 @@ class Database:
     def previous_resources(self, site_id: int, before_run: int) -> dict[str, Prior]:
         """What the site's last completed run fetched, by URL: validators and content hashes."""
         with self.session() as session:
-            run_id = session.scalar(
-                select(Run.id)
-                .where(
-                    Run.site_id == site_id,
-                    Run.id < before_run,
-                    Run.status == RunStatus.COMPLETED.value,
-                )
-                .order_by(Run.id.desc())
-                .limit(1)
-            )
+            run_id = _previous_completed_run(session, site_id, before_run)
             if run_id is None:
                 return {}
             rows = session.execute(
@@ -329,16 +334,7 @@ class Database:
     def previous_memos(self, site_id: int, before_run: int) -> dict[str, dict[str, Any]]:
         """Each item's memo (incremental.py) in the site's last completed run."""
         with self.session() as session:
-            run_id = session.scalar(
-                select(Run.id)
-                .where(
-                    Run.site_id == site_id,
-                    Run.id < before_run,
-                    Run.status == RunStatus.COMPLETED.value,
-                )
-                .order_by(Run.id.desc())
-                .limit(1)
-            )
+            run_id = _previous_completed_run(session, site_id, before_run)
             if run_id is None:
                 return {}
             rows = session.execute(
@@ -442,16 +438,7 @@ class Database:
     def previous_items(self, site_id: int, before_run: int) -> dict[str, tuple[str, str | None]]:
         """Each item's (status, evidence URL) in the last completed run before this one."""
         with self.session() as session:
-            run_id = session.scalar(
-                select(Run.id)
-                .where(
-                    Run.site_id == site_id,
-                    Run.id < before_run,
-                    Run.status == RunStatus.COMPLETED.value,
-                )
-                .order_by(Run.id.desc())
-                .limit(1)
-            )
+            run_id = _previous_completed_run(session, site_id, before_run)
             if run_id is None:
                 return {}
             rows = session.execute(
