@@ -19,9 +19,8 @@ from oitwatch.alerts.transitions import SITE, Changes, Kind, Known, detect, unco
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
-from oitwatch.crawler.render import Renderer
+from oitwatch.crawler.guarded import guarded_clients
 from oitwatch.crawler.site import to_resource
-from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.errors import (
     ConfigError,
@@ -235,14 +234,9 @@ async def run_once(
         with contextlib.suppress(NameNotResolved):
             await check_url(url, policy)
 
-    async with (
-        Fetcher(
-            settings.crawl,
-            transport=PerHostTransport(settings.crawl.per_host, policy=policy),
-            guard=guard,
-        ) as fetcher,
-        Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
-    ):
+    async with guarded_clients(
+        settings.crawl, settings.render, policy, unresolved_is_refused=False
+    ) as (fetcher, renderer):
         alerts = _SiteAlerts(settings, db, fetcher, batch_id)
         in_flight = _Admission(settings.run.sites_in_flight, settings.run.memory_budget_mb)
 

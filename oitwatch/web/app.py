@@ -22,9 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
-from oitwatch.crawler.fetcher import Fetcher
-from oitwatch.crawler.render import Renderer
-from oitwatch.crawler.transport import PerHostTransport
+from oitwatch.crawler.guarded import guarded_clients
 from oitwatch.errors import CheckAborted, OitwatchError
 from oitwatch.site_check import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
@@ -118,14 +116,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def run_check(job: Job, progress: Any) -> CheckReport:
         # Every connection, the browser's included, goes to an address vetted at that moment.
-        async with (
-            Fetcher(
-                settings.crawl,
-                transport=PerHostTransport(settings.crawl.per_host, policy=policy),
-                guard=guard,
-            ) as fetcher,
-            Renderer(settings.render, settings.crawl.user_agent, policy) as renderer,
-        ):
+        async with guarded_clients(settings.crawl, settings.render, policy) as (fetcher, renderer):
             return await check_site(
                 job.url, settings, db(), fetcher=fetcher, renderer=renderer, on_progress=progress
             )
