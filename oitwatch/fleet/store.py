@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from oitwatch.documents.ocr import OcrText
 from oitwatch.storage import Database, RunStatus
@@ -42,6 +43,16 @@ class Claim:
     site_url: str
     entry: dict[str, Any]
     attempt: int
+
+
+def _held(claim: Claim) -> tuple[ColumnElement[bool], ...]:
+    """The job is still this worker's: running, at the attempt it claimed (a worker that
+    stalled and was overtaken must not write over the one that took the site over)."""
+    return (
+        FleetJob.id == claim.fleet_job_id,
+        FleetJob.status == RUNNING,
+        FleetJob.attempts == claim.attempt,
+    )
 
 
 @dataclass(frozen=True)
@@ -191,9 +202,7 @@ class FleetStore:
                 session.scalar(
                     select(
                         exists().where(
-                            FleetJob.id == claim.fleet_job_id,
-                            FleetJob.status == RUNNING,
-                            FleetJob.attempts == claim.attempt,
+                            *_held(claim),
                         )
                     )
                 )
@@ -214,9 +223,7 @@ class FleetStore:
             done = session.execute(
                 update(FleetJob)
                 .where(
-                    FleetJob.id == claim.fleet_job_id,
-                    FleetJob.status == RUNNING,
-                    FleetJob.attempts == claim.attempt,
+                    *_held(claim),
                 )
                 .values(
                     status=DONE,
@@ -252,9 +259,7 @@ class FleetStore:
             row = session.execute(
                 update(FleetJob)
                 .where(
-                    FleetJob.id == claim.fleet_job_id,
-                    FleetJob.status == RUNNING,
-                    FleetJob.attempts == claim.attempt,
+                    *_held(claim),
                 )
                 .values(status=QUEUED, error=error[:2000], updated_at=utcnow())
                 .returning(FleetJob.id)
@@ -404,9 +409,7 @@ class FleetStore:
             parked = session.execute(
                 update(FleetJob)
                 .where(
-                    FleetJob.id == claim.fleet_job_id,
-                    FleetJob.status == RUNNING,
-                    FleetJob.attempts == claim.attempt,
+                    *_held(claim),
                 )
                 .values(status=WAITING_OCR, updated_at=utcnow())
                 .returning(FleetJob.id)
