@@ -268,15 +268,16 @@ def detail_page_files(
         or not resource.ok
         or document.kind is not DocumentKind.HTML
         or document.item_rows
-        or _own_text_length(document) > DETAIL_PAGE_OWN_CHARS
-        or not _about_an_item(document, resource.final_url or resource.url)
     ):
         return []
     here = resource.final_url or resource.url
+    own_text = _own_text_length(document)
+    if own_text > DETAIL_PAGE_OWN_CHARS or not _about_an_item(document, here):
+        return []
     # A detail page that says nothing but its title (vendor templates: "o1 โครงสร้าง ปี 2568"
     # and a list of links) points to its evidence whatever the link targets: a file, a page of
     # the site (the structure page, a news post) or a post elsewhere (Facebook).
-    bare = _own_text_length(document) < THIN_PAGE_CHARS and document.content_urls is not None
+    bare = own_text < THIN_PAGE_CHARS and document.content_urls is not None
     files: list[str] = []
     for link in document.links:
         if document.content_urls is not None and link.url not in document.content_urls:
