@@ -19,7 +19,7 @@ from oitwatch.alerts.transitions import SITE, Changes, Kind, Known, detect, unco
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
-from oitwatch.crawler.guarded import guarded_clients
+from oitwatch.crawler.guarded import guarded_clients, registry_policy
 from oitwatch.crawler.site import to_resource
 from oitwatch.crawler.urls import normalise_url
 from oitwatch.errors import (
@@ -31,7 +31,7 @@ from oitwatch.errors import (
 )
 from oitwatch.site_check import CheckReport, Progress, check_site
 from oitwatch.storage import Database, RunStatus
-from oitwatch.web.guard import AddressPolicy, check_url
+from oitwatch.web.guard import check_url
 
 log = logging.getLogger(__name__)
 
@@ -224,9 +224,7 @@ async def run_once(
         if on_progress is not None:
             on_progress(progress)
 
-    # The registry may be edited from the web and imported from lists: the nightly run keeps
-    # to public addresses too, except those the settings allow.
-    policy = AddressPolicy(settings.run.allow_loopback, frozenset(settings.run.allow_hosts))
+    policy = registry_policy(settings.run)
 
     async def guard(url: str) -> None:
         # A name that does not resolve is not a refusal: the fetch reports the site

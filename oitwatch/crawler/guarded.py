@@ -1,5 +1,5 @@
 """A fetcher and a browser whose every connection goes to an address vetted at that moment
-(web/guard.py): what the web form's checks and the nightly run both crawl with."""
+(web/guard.py): what the web form's checks, the nightly run and the fleet's workers crawl with."""
 
 from __future__ import annotations
 
@@ -7,12 +7,34 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from oitwatch.config.settings import CrawlSettings, RenderSettings
+from oitwatch.config.settings import CrawlSettings, RenderSettings, RunSettings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.errors import NameNotResolved
 from oitwatch.web.guard import AddressPolicy, check_url
+
+
+def registry_policy(run: RunSettings) -> AddressPolicy:
+    """The registry may be edited from the web and imported from lists: runs over it keep to
+    public addresses too, except those the settings allow."""
+    return AddressPolicy(run.allow_loopback, frozenset(run.allow_hosts))
+
+
+def guarded_fetcher(
+    crawl: CrawlSettings, policy: AddressPolicy, *, unresolved_is_refused: bool = True
+) -> Fetcher:
+    """``unresolved_is_refused=False``: a name that does not resolve is let through to the
+    fetch, which then reports the site unreachable (DNS), as it is (runs over the registry)."""
+
+    async def guard(url: str) -> None:
+        if unresolved_is_refused:
+            await check_url(url, policy)
+            return
+        with contextlib.suppress(NameNotResolved):
+            await check_url(url, policy)
+
+    return Fetcher(crawl, transport=PerHostTransport(crawl.per_host, policy=policy), guard=guard)
 
 
 @asynccontextmanager
@@ -23,20 +45,8 @@ async def guarded_clients(
     *,
     unresolved_is_refused: bool = True,
 ) -> AsyncIterator[tuple[Fetcher, Renderer]]:
-    """``unresolved_is_refused=False``: a name that does not resolve is let through to the
-    fetch, which then reports the site unreachable (DNS), as it is (the nightly run)."""
-
-    async def guard(url: str) -> None:
-        if unresolved_is_refused:
-            await check_url(url, policy)
-            return
-        with contextlib.suppress(NameNotResolved):
-            await check_url(url, policy)
-
     async with (
-        Fetcher(
-            crawl, transport=PerHostTransport(crawl.per_host, policy=policy), guard=guard
-        ) as fetcher,
+        guarded_fetcher(crawl, policy, unresolved_is_refused=unresolved_is_refused) as fetcher,
         Renderer(render, crawl.user_agent, policy) as renderer,
     ):
         yield fetcher, renderer

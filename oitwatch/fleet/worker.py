@@ -25,7 +25,7 @@ from oitwatch.alerts.outbox import deliver_outbox_async
 from oitwatch.alerts.transitions import Kind
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
-from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.guarded import guarded_fetcher, registry_policy
 from oitwatch.crawler.render import Renderer
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.model import DocumentKind
@@ -110,7 +110,11 @@ class FleetWorker:
             )
             reader = FleetScanReader(engine, db, self.store, defer=not last_try)
         assert self.renderer is not None
-        async with Fetcher(self.crawl) as fetcher:
+        # The same guard as the nightly run: a registry entry pointing at a private or
+        # metadata address is refused, on every hop.
+        async with guarded_fetcher(
+            self.crawl, registry_policy(settings.run), unresolved_is_refused=False
+        ) as fetcher:
             report = await check_site(
                 entry.url,
                 settings,
@@ -235,7 +239,11 @@ class FleetWorker:
         fleet = self.settings.fleet
         async with (
             self.app.open_async(),
-            Renderer(self.settings.render, self.settings.crawl.user_agent) as renderer,
+            Renderer(
+                self.settings.render,
+                self.settings.crawl.user_agent,
+                registry_policy(self.settings.run),
+            ) as renderer,
         ):
             self.renderer = renderer
             recovery = asyncio.create_task(self._recover_stalled())
