@@ -28,6 +28,7 @@ from oitwatch.checklist.locate import (
 from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
+from oitwatch.config.settings import OcrSettings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import Renderer
@@ -234,15 +235,17 @@ _CONFIDENCE_TH = {"official": "ตามคู่มือ", "medium": "ปา�
 _NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".png", ".jpg", ".jpeg")
 
 
+def ocr_engine(ocr: OcrSettings) -> OcrEngine:
+    """Tesseract as the settings configure it (a check's reader and a fleet worker's)."""
+    return OcrEngine(
+        ocr.languages, max_pages=ocr.max_pages, page_timeout=ocr.page_timeout, dpi=ocr.dpi
+    )
+
+
 def _scan_reader(settings: Settings, db: Database) -> ScanReader | None:
     if not settings.ocr.enabled:
         return None
-    engine = OcrEngine(
-        settings.ocr.languages,
-        max_pages=settings.ocr.max_pages,
-        page_timeout=settings.ocr.page_timeout,
-        dpi=settings.ocr.dpi,
-    )
+    engine = ocr_engine(settings.ocr)
     return ScanReader(engine, db) if engine.available() else None
 
 

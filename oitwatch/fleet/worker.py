@@ -42,7 +42,7 @@ from oitwatch.fleet.batch import defer_site
 from oitwatch.fleet.reader import FleetScanReader, engine_from_name
 from oitwatch.fleet.store import Claim, FleetStore
 from oitwatch.runner import _SiteAlerts
-from oitwatch.site_check import check_site
+from oitwatch.site_check import check_site, ocr_engine
 from oitwatch.storage import Database
 from oitwatch.storage.schema import FleetJob
 
@@ -102,13 +102,7 @@ class FleetWorker:
         entry = SiteEntry.model_validate(claim.entry)
         reader = None
         if settings.ocr.enabled:
-            engine = OcrEngine(
-                settings.ocr.languages,
-                max_pages=settings.ocr.max_pages,
-                page_timeout=settings.ocr.page_timeout,
-                dpi=settings.ocr.dpi,
-            )
-            reader = FleetScanReader(engine, db, self.store, defer=not last_try)
+            reader = FleetScanReader(ocr_engine(settings.ocr), db, self.store, defer=not last_try)
         assert self.renderer is not None
         # The same guard as the nightly run: a registry entry pointing at a private or
         # metadata address is refused, on every hop.
