@@ -100,7 +100,7 @@ def run_bare(url: str, limit: int, in_flight: int) -> dict[str, float]:
 
 def run_oitwatch(url: str, limit: int, in_flight: int) -> dict[str, float]:
     from oitwatch.config import load_settings
-    from oitwatch.site_check import Progress, check_site
+    from oitwatch.pipeline.site import Progress, check_site
     from oitwatch.storage import open_database
 
     with tempfile.TemporaryDirectory() as folder:

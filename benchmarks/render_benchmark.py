@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from oitwatch.config import load_settings
-from oitwatch.site_check import check_site
+from oitwatch.pipeline.site import check_site
 from oitwatch.storage import open_database
 from tests.fixtures.ita_layouts import LAYOUTS
 from tests.fixtures.js_sites import _shell, js_site_routes

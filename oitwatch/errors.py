@@ -24,7 +24,7 @@ class CheckAborted(OitwatchError):
 
 
 class TargetRefused(OitwatchError):
-    """The address is not a public web server (web/guard.py): private, loopback, metadata."""
+    """The address is not a public web server (crawler/guard.py): private, loopback, metadata."""
 
 
 class NameNotResolved(TargetRefused):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oitwatch.alerts.transitions import SITE, Kind, Transition
-from oitwatch.checklist.findings import Status
-from oitwatch.report import STATUS_LABELS
+from oitwatch.checklist.findings import STATUS_LABELS, Status
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from oitwatch.checklist.model import Cue, Element, Item
-from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.checklist.model import Element, Item
+from oitwatch.documents.model import Cue, Document, DocumentKind
 from oitwatch.text.thai import compact, compact_label, normalise, without_tone_marks
 
 

@@ -24,11 +24,11 @@ from oitwatch.checklist.locate import (
     off_site_evidence,
 )
 from oitwatch.checklist.messages import describe_failure, explain
-from oitwatch.checklist.model import Checklist, Cue, Hosting, Item
+from oitwatch.checklist.model import Checklist, Hosting, Item
 from oitwatch.checklist.score import item_score
 from oitwatch.crawler.outcomes import Outcome
-from oitwatch.crawler.site import Resource
-from oitwatch.documents.model import Document
+from oitwatch.documents.model import Cue, Document
+from oitwatch.documents.resource import Resource
 
 Fetch = Callable[[str], Awaitable[Resource]]
 

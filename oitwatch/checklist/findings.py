@@ -16,6 +16,18 @@ class Status(StrEnum):
     UNVERIFIABLE = "unverifiable"
 
 
+# What each status is called: Thai for the webmaster first, English on request.
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.PASS: ("ผ่าน", "pass"),
+    Status.PARTIAL: ("ไม่ครบ", "partial"),
+    Status.OUTDATED: ("ไม่เป็นปัจจุบัน", "outdated"),
+    Status.OFF_SITE: ("อยู่นอกเว็บไซต์หลัก", "off_site"),
+    Status.BROKEN: ("ลิงก์เสีย", "broken"),
+    Status.MISSING: ("ไม่พบ", "missing"),
+    Status.UNVERIFIABLE: ("อ่านไม่ได้", "unverifiable"),
+}
+
+
 @dataclass(frozen=True)
 class ElementFinding:
     id: str

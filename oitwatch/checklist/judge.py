@@ -12,8 +12,8 @@ from weakref import WeakKeyDictionary
 
 from oitwatch.checklist.checks import CHECKS, Reading, read
 from oitwatch.checklist.findings import ElementFinding, Status
-from oitwatch.checklist.model import Coverage, Cue, Element, Item, PeriodKind, Scope
-from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.checklist.model import Coverage, Element, Item, PeriodKind, Scope
+from oitwatch.documents.model import Cue, Document, DocumentKind
 from oitwatch.text.periods import (
     FIRST_HALF,
     FISCAL_MONTH_NAMES_EN,

@@ -15,15 +15,17 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from oitwatch.checklist.model import Checklist
+from oitwatch.config import Settings
 from oitwatch.errors import OitwatchError
 
 DEFAULT_YEAR = 2568
@@ -254,3 +256,9 @@ def form_in_force(today: date, pinned: int | None = None) -> FormChoice:
     if not usable:
         raise ChecklistError("no checklist data files are installed")
     return FormChoice(max(usable), in_force, False)
+
+
+def form_for(settings: Settings) -> FormChoice:
+    """The form a check uses: `checklist.year` if set, else the one in force today (Bangkok)."""
+    today = settings.today or datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    return form_in_force(today, settings.checklist.year)

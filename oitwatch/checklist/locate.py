@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from oitwatch.checklist.model import Checklist, Item
-from oitwatch.crawler.site import Resource
-from oitwatch.crawler.urls import normalise_url
+from oitwatch.text.urls import normalise_url
 from oitwatch.documents.item_table import rows_for_year
 from oitwatch.documents.model import Document, DocumentKind, ItemRow
+from oitwatch.documents.resource import Resource
 from oitwatch.text.thai import compact_label, normalise
 
 THIN_PAGE_CHARS = 300

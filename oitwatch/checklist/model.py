@@ -8,6 +8,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from oitwatch.documents.model import Cue
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -44,16 +46,6 @@ class PeriodRule(_Frozen):
 class Hosting(StrEnum):
     MAIN_SITE = "main_site"
     LINKED_ELSEWHERE = "linked_elsewhere"  # may live elsewhere if the main site links to it
-
-
-class Cue(StrEnum):
-    """Structure seen in a document, for elements that are not words (a photo, a map, a table)."""
-
-    IMAGE = "image"
-    MAP = "map"
-    TABLE = "table"
-    FORM = "form"
-    QR = "qr"  # an image whose name or alt text says it is a QR code
 
 
 class Scope(StrEnum):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_origin
-from zoneinfo import ZoneInfo
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
@@ -21,9 +20,6 @@ from pydantic_settings import (
 
 from oitwatch import __version__
 from oitwatch.errors import ConfigError
-
-if TYPE_CHECKING:
-    from oitwatch.checklist.loader import FormChoice
 
 DEFAULT_DB = "oitwatch.db"
 CONTACT_URL = "https://github.com/oitwatch/oitwatch#for-webmasters"
@@ -112,7 +108,7 @@ class RenderSettings(BaseModel):
 
 
 class WebSettings(BaseModel):
-    """`oitwatch serve`. The check form fetches URLs for strangers: see web/guard.py."""
+    """`oitwatch serve`. The check form fetches URLs for strangers: see crawler/guard.py."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -282,17 +278,6 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     fleet: FleetSettings = Field(default_factory=FleetSettings)
-
-    def form(self) -> FormChoice:
-        """The form to check against: checklist.year if set, else the one in force today."""
-        from oitwatch.checklist.loader import form_in_force
-
-        today = self.today or datetime.now(ZoneInfo("Asia/Bangkok")).date()
-        return form_in_force(today, self.checklist.year)
-
-    @property
-    def fiscal_year(self) -> int:
-        return self.form().year
 
     @property
     def database_url(self) -> str:

@@ -28,7 +28,7 @@ from oitwatch.crawler.decoding import ACCEPT_ENCODING, BadEncoding, TooLarge, de
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.robots import RobotsRules
 from oitwatch.crawler.transport import PerHostTransport
-from oitwatch.crawler.urls import normalise_url
+from oitwatch.text.urls import normalise_url
 
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 _RETRYABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECTION})

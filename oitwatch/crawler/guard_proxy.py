@@ -15,8 +15,8 @@ import contextlib
 import logging
 from urllib.parse import urlsplit
 
+from oitwatch.crawler.guard import AddressPolicy, vetted_addresses
 from oitwatch.errors import TargetRefused
-from oitwatch.web.guard import AddressPolicy, vetted_addresses
 
 log = logging.getLogger(__name__)
 

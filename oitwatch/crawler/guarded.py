@@ -1,5 +1,5 @@
 """A fetcher and a browser whose every connection goes to an address vetted at that moment
-(web/guard.py): what the web form's checks, the nightly run and the fleet's workers crawl with."""
+(crawler/guard.py): what the web form's checks, the nightly run and the fleet's workers crawl with."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 
 from oitwatch.config.settings import CrawlSettings, RenderSettings, RunSettings
 from oitwatch.crawler.fetcher import Fetcher
+from oitwatch.crawler.guard import AddressPolicy, check_url
 from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.errors import NameNotResolved
-from oitwatch.web.guard import AddressPolicy, check_url
 
 
 def registry_policy(run: RunSettings) -> AddressPolicy:

@@ -7,7 +7,7 @@ pools of at most ``POOL_WIDTH``, used in turn, so that no request scans more tha
 connections. All pools share one SSL context (each would otherwise build its own, ~18 ms and
 ~0.9 MB apiece).
 
-With an address policy (web/guard.py), every connection is opened to an address resolved and
+With an address policy (crawler/guard.py), every connection is opened to an address resolved and
 vetted at that moment, by the guard's own resolver: the TCP connection goes to that IP while
 the URL, the Host header and the TLS server name stay the site's name. A name that answers a
 public address to the guard and a private one to the connection (DNS rebinding) gets nothing,
@@ -23,8 +23,8 @@ from collections import OrderedDict
 import httpcore
 import httpx
 
+from oitwatch.crawler.guard import AddressPolicy, vetted_addresses
 from oitwatch.errors import NameNotResolved, TargetRefused
-from oitwatch.web.guard import AddressPolicy, vetted_addresses
 
 MAX_POOLS = 512
 POOL_WIDTH = 4  # connections per pool: httpcore's per-request scan stays short

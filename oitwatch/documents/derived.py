@@ -15,8 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from oitwatch.checklist.model import Cue
-from oitwatch.documents.model import Document, DocumentKind, ItemRow, Link, Person
+from oitwatch.documents.model import Cue, Document, DocumentKind, ItemRow, Link, Person
 
 # The modules whose output is stored: a change to any of them invalidates every stored reading.
 _PARSERS = ("html.py", "item_table.py", "pdf.py", "office.py", "extract.py", "model.py")
@@ -33,7 +32,7 @@ def head(document: Document) -> str:
 def parser_version() -> str:
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(str(_FORMAT).encode())
-    for name in (*_PARSERS, "../crawler/charset.py", "../crawler/urls.py"):
+    for name in (*_PARSERS, "../crawler/charset.py", "../text/urls.py"):
         try:
             digest.update((here / name).read_bytes())
         except OSError:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from oitwatch.crawler.urls import resolve
+from oitwatch.text.urls import resolve
 from oitwatch.documents.model import ItemRow, Link
 from oitwatch.text.thai import normalise
 

@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from oitwatch.checklist.model import Cue
 from oitwatch.text.periods import Periods, covered_months, find_periods
 from oitwatch.text.thai import compact, normalise, without_tone_marks
 
 _THAI_DIGIT_RUN = re.compile("[๐-๙]+")
 _FIGURE = re.compile(r"[\d๐-๙.,\s%-]+")
+
+
+class Cue(StrEnum):
+    """Structure seen in a document, for elements that are not words (a photo, a map, a table)."""
+
+    IMAGE = "image"
+    MAP = "map"
+    TABLE = "table"
+    FORM = "form"
+    QR = "qr"  # an image whose name or alt text says it is a QR code
 
 
 class DocumentKind(StrEnum):

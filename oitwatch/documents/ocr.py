@@ -23,10 +23,9 @@ from typing import Protocol
 import pypdfium2 as pdfium
 from PIL import Image
 
-from oitwatch.checklist.model import Cue
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.isolate import worker
-from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.documents.model import Cue, Document, DocumentKind
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ import itertools
 import zipfile
 from xml.etree import ElementTree
 
-from oitwatch.checklist.model import Cue
 from oitwatch.documents.errors import UnreadableDocument
-from oitwatch.documents.model import Document, DocumentKind
+from oitwatch.documents.model import Cue, Document, DocumentKind
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_SHEET_ROWS = 5000

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued
 
+from oitwatch.checklist.loader import form_for
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.fleet.app import SITE_TASK, ensure_queue_schema, make_app, require_postgres
@@ -97,7 +98,7 @@ async def enqueue_batch(
     ensure_queue_schema(url)
     store = FleetStore(db)
     key = key or batch_key(settings)
-    batch_id, status = store.batch_for_key(key, settings.fiscal_year, trigger)
+    batch_id, status = store.batch_for_key(key, form_for(settings).year, trigger)
     if status == RunStatus.COMPLETED.value:
         return Enqueued(batch_id, key, 0, 0, 0, True)
     locks = await politeness_locks([s.url for s in sites], settings.crawl.per_ip)

@@ -22,6 +22,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from oitwatch.alerts.compose import SiteLine, digest_mail
 from oitwatch.alerts.outbox import deliver_outbox_async
+from oitwatch.alerts.site import SiteAlerts
 from oitwatch.alerts.transitions import Kind
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
@@ -41,8 +42,7 @@ from oitwatch.fleet.app import (
 from oitwatch.fleet.batch import defer_site
 from oitwatch.fleet.reader import FleetScanReader, engine_from_name
 from oitwatch.fleet.store import Claim, FleetStore
-from oitwatch.runner import _SiteAlerts
-from oitwatch.site_check import check_site, ocr_engine
+from oitwatch.pipeline.site import check_site, ocr_engine
 from oitwatch.storage import Database
 from oitwatch.storage.schema import FleetJob
 
@@ -131,9 +131,7 @@ class FleetWorker:
             if not self.store.still_mine(claim):
                 self.store.supersede_run(report.run_id, "another worker took this site over")
                 return
-            changes = await _SiteAlerts(settings, db, fetcher, claim.batch_id).process(
-                report, entry
-            )
+            changes = await SiteAlerts(settings, db, fetcher, claim.batch_id).process(report, entry)
         new = [t.item_id for t in changes.transitions if t.kind is Kind.PROBLEM]
         fixed = [t.item_id for t in changes.transitions if t.kind is Kind.RECOVERY]
         if self.store.complete(

@@ -25,10 +25,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from oitwatch import __version__
 from oitwatch.checklist.findings import ItemResult
 from oitwatch.config.registry import SiteEntry
-from oitwatch.crawler.site import Prior, Resource
-from oitwatch.crawler.urls import host_of
+from oitwatch.text.urls import host_of
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrText
+from oitwatch.documents.resource import Prior, Resource
 from oitwatch.errors import ConfigError, StorageError
 from oitwatch.storage.schema import (
     AlertState,
@@ -332,7 +332,7 @@ class Database:
         }
 
     def previous_memos(self, site_id: int, before_run: int) -> dict[str, dict[str, Any]]:
-        """Each item's memo (incremental.py) in the site's last completed run."""
+        """Each item's memo (pipeline/incremental.py) in the site's last completed run."""
         with self.session() as session:
             run_id = _previous_completed_run(session, site_id, before_run)
             if run_id is None:

@@ -1,1 +1,1 @@
-"""Thai text handling: normalisation before matching, and reading years and periods."""
+"""Pure text functions: Thai normalisation, reading years and periods, and URLs (normalised, resolved, compared)."""

@@ -22,11 +22,11 @@ from starlette.staticfiles import StaticFiles
 
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
+from oitwatch.crawler.guard import AddressPolicy, NameNotResolved, TargetRefused, check_url
 from oitwatch.crawler.guarded import guarded_clients
 from oitwatch.errors import CheckAborted, OitwatchError
-from oitwatch.site_check import CheckReport, check_site, normalise_site_url
+from oitwatch.pipeline.site import CheckReport, check_site, normalise_site_url
 from oitwatch.storage import Database, open_database
-from oitwatch.web.guard import AddressPolicy, NameNotResolved, TargetRefused, check_url
 from oitwatch.web.jobs import Job, JobQueue, JobState, RateLimited
 from oitwatch.web.views import dashboard_rows, report_csv, report_json, report_view
 

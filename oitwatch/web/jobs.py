@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from oitwatch.site_check import CheckReport, Progress
+from oitwatch.pipeline.site import CheckReport, Progress
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist import ChecklistError, load_checklist
-from oitwatch.checklist.findings import Status
-from oitwatch.report import STATUS_LABELS
-from oitwatch.reports import SafeWriter
+from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.present.stored import SafeWriter
 from oitwatch.storage import Database
 from oitwatch.storage.schema import Run, Site
 

@@ -250,7 +250,7 @@ async def _check_all(
     from oitwatch.config import Settings
     from oitwatch.crawler.fetcher import Fetcher
     from oitwatch.crawler.render import Renderer
-    from oitwatch.site_check import check_site
+    from oitwatch.pipeline.site import check_site
     from oitwatch.storage import open_database
 
     external_routes: Routes = {}

@@ -1,0 +1,1 @@
+"""Showing findings to people: the terminal table, stored reports, history."""

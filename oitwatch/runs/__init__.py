@@ -1,0 +1,1 @@
+"""A run over many sites: the nightly batch (batch.py) and its schedule (scheduler.py)."""
