@@ -22,7 +22,7 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.pipeline.crawl import SiteCrawler
 from oitwatch.storage import open_database
-from oitwatch.web import guard
+from oitwatch.crawler import guard
 from tests.conftest import FAST_ENV
 from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
