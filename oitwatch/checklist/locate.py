@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from oitwatch.checklist.model import Checklist, Item
-from oitwatch.text.urls import normalise_url
 from oitwatch.documents.item_table import rows_for_year
 from oitwatch.documents.model import Document, DocumentKind, ItemRow
 from oitwatch.documents.resource import Resource
 from oitwatch.text.thai import compact_label, normalise
+from oitwatch.text.urls import normalise_url
 
 THIN_PAGE_CHARS = 300
 # A per-item detail page: a title and one to five links (vendor templates), inside the

@@ -19,8 +19,8 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oitwatch.config.settings import read_toml
-from oitwatch.text.urls import normalise_url
 from oitwatch.errors import ConfigError
+from oitwatch.text.urls import normalise_url
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 

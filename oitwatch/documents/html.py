@@ -6,10 +6,10 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from oitwatch.text.urls import resolve
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.item_table import extract_item_rows, might_have_item_table
 from oitwatch.documents.model import Cue, Document, DocumentKind, Link, Person
+from oitwatch.text.urls import resolve
 
 _MAP_HINTS = ("google.com/maps", "maps.google", "openstreetmap", "/maps/embed", "map")
 _INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg"]

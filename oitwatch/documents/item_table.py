@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from oitwatch.text.urls import resolve
 from oitwatch.documents.model import ItemRow, Link
 from oitwatch.text.thai import normalise
+from oitwatch.text.urls import resolve
 
 # The NACC form's labels: O1, o 01, O-1, OIT 5, ๐๑, ข้อ 1, ข้อที่ 1, ข้อ 5. (after normalise).
 _LABEL = re.compile(

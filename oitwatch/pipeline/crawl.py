@@ -18,6 +18,13 @@ from urllib.parse import urlsplit
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.render import Renderer, RenderUnavailable
+from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
+from oitwatch.documents import derived as derived_store
+from oitwatch.documents.extract import document_kind
+from oitwatch.documents.html import parse_html
+from oitwatch.documents.resource import Prior, Resource
+from oitwatch.documents.shell import holds_content, needs_rendering
+from oitwatch.text.thai import compact, compact_label, thai_digits_to_arabic
 from oitwatch.text.urls import (
     host_of,
     is_trap,
@@ -26,13 +33,6 @@ from oitwatch.text.urls import (
     same_page_key,
     same_site,
 )
-from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
-from oitwatch.documents import derived as derived_store
-from oitwatch.documents.extract import document_kind
-from oitwatch.documents.html import parse_html
-from oitwatch.documents.resource import Prior, Resource
-from oitwatch.documents.shell import holds_content, needs_rendering
-from oitwatch.text.thai import compact, compact_label, thai_digits_to_arabic
 
 # Never worth a request: the evidence is never a photo gallery, an archive or a video.
 _SKIP_EXTENSIONS = frozenset(

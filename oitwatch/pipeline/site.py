@@ -32,7 +32,6 @@ from oitwatch.config.settings import OcrSettings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import Renderer
-from oitwatch.text.urls import normalise_url
 from oitwatch.documents.errors import UnreadableDocument
 from oitwatch.documents.isolate import configure as configure_documents
 from oitwatch.documents.model import DocumentKind
@@ -44,6 +43,7 @@ from oitwatch.pipeline.crawl import CrawlStats, SiteCrawler
 from oitwatch.pipeline.incremental import ItemMemo, StoredMemory
 from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
+from oitwatch.text.urls import normalise_url
 
 RESOURCE_BATCH = 200
 log = logging.getLogger(__name__)

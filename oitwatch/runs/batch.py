@@ -22,7 +22,6 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.guard import check_url
 from oitwatch.crawler.guarded import guarded_clients, registry_policy
-from oitwatch.text.urls import normalise_url
 from oitwatch.errors import (
     ConfigError,
     NameNotResolved,
@@ -32,6 +31,7 @@ from oitwatch.errors import (
 )
 from oitwatch.pipeline.site import CheckReport, Progress, check_site
 from oitwatch.storage import Database, RunStatus
+from oitwatch.text.urls import normalise_url
 
 log = logging.getLogger(__name__)
 

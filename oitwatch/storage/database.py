@@ -25,7 +25,6 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from oitwatch import __version__
 from oitwatch.checklist.findings import ItemResult
 from oitwatch.config.registry import SiteEntry
-from oitwatch.text.urls import host_of
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrText
 from oitwatch.documents.resource import Prior, Resource
@@ -43,6 +42,7 @@ from oitwatch.storage.schema import (
     Site,
     utcnow,
 )
+from oitwatch.text.urls import host_of
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from oitwatch.cli import main
 from oitwatch.config.settings import CrawlSettings, RenderSettings
+from oitwatch.crawler import guard
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.guard import AddressPolicy, check_url
 from oitwatch.crawler.outcomes import Outcome
@@ -22,7 +23,6 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.pipeline.crawl import SiteCrawler
 from oitwatch.storage import open_database
-from oitwatch.crawler import guard
 from tests.conftest import FAST_ENV
 from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html

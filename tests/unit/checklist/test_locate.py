@@ -5,10 +5,10 @@ from __future__ import annotations
 from oitwatch.checklist import load_checklist
 from oitwatch.checklist.locate import linked_documents, off_site_evidence
 from oitwatch.crawler.outcomes import Outcome
-from oitwatch.text.urls import same_site
 from oitwatch.documents.html import parse_html
 from oitwatch.documents.model import Document
 from oitwatch.documents.resource import Resource
+from oitwatch.text.urls import same_site
 
 
 def _page(body: str) -> Resource:
