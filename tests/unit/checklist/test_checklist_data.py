@@ -81,8 +81,8 @@ def _broken_file(tmp_path: Path, old: str, new: str) -> str:
 def test_malformed_file_names_item_and_field(tmp_path: Path) -> None:
     text = _broken_file(
         tmp_path,
-        'period = { kind = "covering", source = "001:149" }',
-        'period = { kind = "sometimes", source = "001:149" }',
+        'kind = "covering"\nsource = "001:149"',
+        'kind = "sometimes"\nsource = "001:149"',
     )
     with pytest.raises(ChecklistError, match=r"item O5, field period\.kind"):
         parse_checklist(text, "ita-test.toml")
@@ -91,8 +91,8 @@ def test_malformed_file_names_item_and_field(tmp_path: Path) -> None:
 def test_bad_regex_is_caught(tmp_path: Path) -> None:
     text = _broken_file(
         tmp_path,
-        "pattern = '[\\w.+-]+@[\\w-]+\\.[\\w.]+', source = \"001:144\"",
-        "pattern = '([unclosed', source = \"001:144\"",
+        "pattern = '[\\w.+-]+@[\\w-]+\\.[\\w.]+'\nsource = \"001:144\"",
+        "pattern = '([unclosed'\nsource = \"001:144\"",
     )
     with pytest.raises(ChecklistError, match=r"item O3, field elements\[3\]\.pattern"):
         parse_checklist(text, "ita-test.toml")
@@ -176,16 +176,15 @@ def test_2569_is_written_as_differences_from_2568() -> None:
 def test_an_edit_to_2568_reaches_2569(tmp_path: Path) -> None:
     """2569 inherits what it does not override: a new 2568 element or synonym reaches it."""
     original = (_data_dir() / "ita-2568.toml").read_text(encoding="utf-8")
-    anchor = 'synonyms = ["ประมวลจริยธรรม", '
-    element = '{ id = "training", th = "การฝึกอบรมที่สอดแทรกจริยธรรม"'
+    anchor = 'synonyms = [\n  "ประมวลจริยธรรม", '
+    element = '[[items.elements]]\nid = "training"\n'
     assert anchor in original and element in original
-    edited = original.replace(anchor, 'synonyms = ["คำมั่นสัญญาจริยธรรม", "ประมวลจริยธรรม", ', 1)
-    edited = edited.replace(
-        element,
-        '{ id = "pledge", th = "การลงนามคำมั่น", en = "integrity pledge", any_of = ["คำมั่น"], source = "001:172" },\n  '
-        + element,
-        1,
+    edited = original.replace(anchor, 'synonyms = [\n  "คำมั่นสัญญาจริยธรรม", "ประมวลจริยธรรม", ', 1)
+    pledge = (
+        '[[items.elements]]\nid = "pledge"\nth = "การลงนามคำมั่น"\nen = "integrity pledge"\n'
+        'any_of = ["คำมั่น"]\nsource = "001:172"\n\n'
     )
+    edited = edited.replace(element, pledge + element, 1)
     (tmp_path / "ita-2568.toml").write_text(edited, encoding="utf-8")
     (tmp_path / "ita-2569.toml").write_text(
         (_data_dir() / "ita-2569.toml").read_text(encoding="utf-8"), encoding="utf-8"
@@ -209,7 +208,7 @@ def test_every_2568_item_must_be_accounted_for(tmp_path: Path) -> None:
     # Removing it, with a reason and a source, is fine.
     removal = '[[removed]]\nid = "O28"\nreason = "test"\nsource = "notes-2569: test"\n\n'
     (tmp_path / "ita-2569.toml").write_text(
-        text[:last].replace("[[items]]", removal + "[[items]]", 1), encoding="utf-8"
+        text[:last].replace("\n[[items]]\n", "\n" + removal + "[[items]]\n", 1), encoding="utf-8"
     )
     assert len(load_checklist_file(tmp_path / "ita-2569.toml").items) == 25
 
