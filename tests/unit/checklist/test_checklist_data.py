@@ -211,29 +211,3 @@ def test_every_2568_item_must_be_accounted_for(tmp_path: Path) -> None:
         text[:last].replace("\n[[items]]\n", "\n" + removal + "[[items]]\n", 1), encoding="utf-8"
     )
     assert len(load_checklist_file(tmp_path / "ita-2569.toml").items) == 25
-
-
-@pytest.mark.parametrize("year", available_years())
-def test_merged_rules_of_every_year_render(year: int) -> None:
-    """What `checklist show` prints for each form holds every item, element and inference."""
-    from oitwatch.present.table import render_checklist
-
-    checklist = load_checklist(year)
-    shown = render_checklist(checklist)
-    for item in checklist.items:
-        assert item.heading_th in shown, item.id
-        for element in item.elements:
-            assert f"{element.th} / {element.en}" in shown, (item.id, element.id)
-    inferred = sum(i.inferred for i in checklist.items)
-    assert shown.count("rule inferred from public agency pages") == inferred
-
-
-def test_checklist_show_both_years() -> None:
-    from tests.conftest import run_cli
-
-    shown = run_cli("checklist", "show", "--year", "2569")
-    assert shown.code == 0
-    listed = re.findall(r"^(O\d+) ", shown.stdout, re.M)
-    assert listed == [f"O{n}" for n in range(1, 27)]
-    assert "การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร" in shown.stdout
-    assert run_cli("checklist", "show", "--year", "2550").code == 2
