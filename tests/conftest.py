@@ -34,6 +34,7 @@ needs_shared = pytest.mark.skipif(
 QUICK_FILES = frozenset(
     {
         "test_checklist_data.py",
+        "test_checklist_render.py",
         "test_registry.py",
         "test_seeds.py",
         "test_periods.py",
