@@ -460,6 +460,20 @@ class FleetStore:
                 )
             ]
 
+    def batches_of(self, fleet_job_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The given site jobs grouped by their batch."""
+        grouped: dict[int, list[int]] = {}
+        if not fleet_job_ids:
+            return grouped
+        with self._session() as session:
+            for job_id, batch_id in session.execute(
+                select(FleetJob.id, FleetJob.batch_id)
+                .where(FleetJob.id.in_(list(fleet_job_ids)))
+                .order_by(FleetJob.id)
+            ):
+                grouped.setdefault(int(batch_id), []).append(int(job_id))
+        return grouped
+
     def lock_of(self, fleet_job_id: int) -> str:
         with self._session() as session:
             return str(session.scalar(select(FleetJob.lock).where(FleetJob.id == fleet_job_id)))

@@ -125,8 +125,7 @@ class FleetWorker:
                     await self._defer_ocr(content_hash, reader.engine.name)
                 if self.store.wait_for_ocr(claim, report.run_id, reader.asked):
                     # Scans read while this check ran: straight back to the queue.
-                    for woken in self.store.wake([claim.fleet_job_id], reader.engine.name):
-                        await self._defer_site(woken)
+                    await self._wake([claim.fleet_job_id], reader.engine.name)
                 return
             if not self.store.still_mine(claim):
                 self.store.supersede_run(report.run_id, "another worker took this site over")
@@ -138,6 +137,20 @@ class FleetWorker:
             claim, report.run_id, report.site_status, report.estimate.oit, new, fixed
         ):
             await self._close_batch(claim.batch_id)
+
+    async def _wake(self, fleet_job_ids: list[int], engine: str) -> None:
+        """Put back on the queue the site jobs whose scans are all read. Under their batch's
+        enqueue lock: between 'queued' and 'on the queue' a job has no queue job, and an
+        enqueuer running meanwhile (`run --queue` again) would queue it a second time. The
+        lock is taken in a thread: an enqueuer may hold it for a while, heartbeats go on."""
+        for batch_id, ids in self.store.batches_of(fleet_job_ids).items():
+            lock = self.store.enqueue_lock(batch_id)
+            await asyncio.to_thread(lock.__enter__)
+            try:
+                for woken in self.store.wake(ids, engine):
+                    await self._defer_site(woken)
+            finally:
+                lock.__exit__(None, None, None)
 
     async def _defer_site(self, fleet_job_id: int) -> None:
         job_id = await defer_site(self.app, fleet_job_id, self.store.lock_of(fleet_job_id))
@@ -199,8 +212,7 @@ class FleetWorker:
                 self.store.ocr_read(content_hash, engine_name, None, str(exc))
             else:
                 self.store.ocr_read(content_hash, engine_name, result)
-        for woken in self.store.wake(self.store.waiting_on(content_hash), engine_name):
-            await self._defer_site(woken)
+        await self._wake(self.store.waiting_on(content_hash), engine_name)
 
     # -- running -----------------------------------------------------------------------------
 

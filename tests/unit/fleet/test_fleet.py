@@ -311,7 +311,9 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
     servers = [_MeteredServer("127.0.3.9", _site_routes(n + 1), meter) for n in range(2)]
     for server in servers:
         for i in range(8):
-            server.routes[f"/p{i}.html"].delay = 0.4  # a site takes seconds: SIGTERM lands mid-site
+            # A site takes ~10 s (4 pages at a time): SIGTERM lands mid-site even when a loaded
+            # machine is slow to start the dashboard checked in between.
+            server.routes[f"/p{i}.html"].delay = 4.0
         threading.Thread(target=server.serve_forever, daemon=True).start()
     db = fresh_postgres()
     registry = tmp_path / "sites.toml"
