@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.findings import ItemResult, SiteStatus, Status
 
 PROBLEMS = frozenset({Status.BROKEN, Status.MISSING, Status.OFF_SITE})
 GOOD = frozenset({Status.PASS, Status.PARTIAL})
@@ -51,24 +51,30 @@ class Changes:
 def detect(
     known: dict[str, Known],
     results: list[ItemResult],
-    site_status: str,
+    site_status: SiteStatus,
     site_url: str,
     previous_urls: dict[str, str | None],
 ) -> Changes:
     states = dict(known)
     found: list[Transition] = []
     site = known.get(SITE)
-    if site_status == "unreachable":
+    if site_status is SiteStatus.UNREACHABLE:
         # Every item is broken when the site is down: one alert for the site, items untouched,
         # so nothing is announced again for them when it comes back.
-        went_down = site is not None and site.status == "ok"
+        went_down = site is not None and site.status == SiteStatus.OK
         if went_down:
-            found.append(Transition(SITE, Kind.PROBLEM, "ok", "unreachable", None, site_url))
-        states[SITE] = Known("unreachable", went_down or (site is not None and site.problem))
+            found.append(
+                Transition(
+                    SITE, Kind.PROBLEM, SiteStatus.OK, SiteStatus.UNREACHABLE, None, site_url
+                )
+            )
+        states[SITE] = Known(
+            SiteStatus.UNREACHABLE, went_down or (site is not None and site.problem)
+        )
         return Changes(found, states)
     if site is not None and site.problem:
-        found.append(Transition(SITE, Kind.RECOVERY, site.status, "ok", None, None))
-    states[SITE] = Known("ok", False)
+        found.append(Transition(SITE, Kind.RECOVERY, site.status, SiteStatus.OK, None, None))
+    states[SITE] = Known(SiteStatus.OK, False)
     for result in results:
         before = known.get(result.id)
         now = result.status

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.documents.ocr import OcrText
 from oitwatch.storage import Database, RunStatus
 from oitwatch.storage.schema import (
@@ -212,7 +213,7 @@ class FleetStore:
         self,
         claim: Claim,
         run_id: int,
-        site_status: str,
+        site_status: SiteStatus,
         oit_estimate: float | None,
         new_problems: list[str],
         recoveries: list[str],

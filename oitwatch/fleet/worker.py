@@ -24,6 +24,7 @@ from oitwatch.alerts.compose import SiteLine, digest_mail
 from oitwatch.alerts.outbox import deliver_outbox_async
 from oitwatch.alerts.site import SiteAlerts
 from oitwatch.alerts.transitions import Kind
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.guarded import guarded_fetcher, registry_policy
@@ -160,7 +161,7 @@ class FleetWorker:
             SiteLine(
                 SiteEntry.model_validate(row.entry).label,
                 row.site_url,
-                row.site_status or "ok",
+                SiteStatus(row.site_status or SiteStatus.OK),
                 row.oit_estimate,
                 list(row.new_problems),
                 list(row.recoveries),

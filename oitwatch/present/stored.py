@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.storage import Database
 
 
@@ -120,11 +121,11 @@ def to_html(rows: list[SiteRow], title: str = "รายงานผลการ
     body = []
     for r in rows:
         score = "-" if r.oit_estimate is None else f"{r.oit_estimate:.1f}"
-        status = "เปิดไม่ได้ / unreachable" if r.site_status == "unreachable" else "ok"
+        status = "เปิดไม่ได้ / unreachable" if r.site_status == SiteStatus.UNREACHABLE else "ok"
         body.append(
             f"<tr><td>{e(r.agency)}<br><small>{e(r.agency_type)}</small></td><td>{e(r.province)}</td>"
             f'<td><a href="{e(r.url)}">{e(r.url)}</a></td><td>{e(r.checked_at)}</td>'
-            f"<td{' class=bad' if r.site_status == 'unreachable' else ''}>{status}</td>"
+            f"<td{' class=bad' if r.site_status == SiteStatus.UNREACHABLE else ''}>{status}</td>"
             f"<td>{score}</td><td>{r.passed}/{r.items}</td><td>{e(r.failing)}</td></tr>"
         )
     return (

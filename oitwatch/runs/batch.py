@@ -17,6 +17,7 @@ from oitwatch.alerts.compose import SiteLine, digest_mail
 from oitwatch.alerts.outbox import Delivery, deliver_outbox_async
 from oitwatch.alerts.site import SiteAlerts
 from oitwatch.alerts.transitions import SITE, Kind
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.checklist.loader import form_for
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
@@ -231,7 +232,7 @@ async def run_once(
                     progress.done += 1
                     tell()
                 summary.checked += 1
-                if report.site_status == "unreachable":
+                if report.site_status is SiteStatus.UNREACHABLE:
                     progress.unreachable += 1
                 summary.new_problems += sum(t.kind is Kind.PROBLEM for t in changes.transitions)
                 summary.recoveries += sum(t.kind is Kind.RECOVERY for t in changes.transitions)
@@ -277,7 +278,7 @@ def _digest_lines(db: Database, batch_id: int, sites: list[SiteEntry]) -> list[S
             SiteLine(
                 labels.get(site.url) or site.name or site.url,
                 site.url,
-                run.site_status or "ok",
+                SiteStatus(run.site_status or SiteStatus.OK),
                 run.oit_estimate,
                 list(changes.get("new", [])),
                 list(changes.get("fixed", [])),
