@@ -28,7 +28,7 @@ from oitwatch.config.registry import SiteEntry
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrText
 from oitwatch.documents.resource import Prior, Resource
-from oitwatch.errors import ConfigError, StorageError
+from oitwatch.errors import StorageError
 from oitwatch.storage.schema import (
     AlertState,
     Batch,
@@ -75,7 +75,7 @@ def _migrate(engine: Engine) -> None:
                 sqlite
                 and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None
             ):
-                raise ConfigError("a schema migration left broken references; nothing was changed")
+                raise StorageError("a schema migration left broken references; nothing was changed")
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
@@ -650,7 +650,7 @@ def open_database(url: str) -> Database:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ConfigError(
+                raise StorageError(
                     f"cannot create the database folder {path.parent}: {exc}"
                 ) from exc
     postgres = url.startswith("postgresql")
@@ -669,7 +669,7 @@ def open_database(url: str) -> Database:
         message = explain_storage_error(exc, url)
         if message is not None:
             raise StorageError(message) from exc
-        raise ConfigError(f"cannot open the database {url}: {exc}") from exc
+        raise StorageError(f"cannot open the database {url}: {exc}") from exc
     database = Database(engine)
     if url.startswith("sqlite"):
         database.url = url  # as given: SQLAlchemy would quote a file: URI
