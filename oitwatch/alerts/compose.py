@@ -7,14 +7,7 @@ from dataclasses import dataclass
 
 from oitwatch.alerts.transitions import SITE, Kind, Transition
 from oitwatch.checklist.findings import SITE_STATUS_LABELS, STATUS_LABELS, SiteStatus, Status
-
-
-@dataclass(frozen=True)
-class Mail:
-    kind: str
-    recipients: list[str]
-    subject: str
-    body: str
+from oitwatch.storage.records import Mail
 
 
 def _status_th(value: str) -> str:

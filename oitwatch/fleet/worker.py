@@ -44,7 +44,7 @@ from oitwatch.fleet.batch import defer_site
 from oitwatch.fleet.reader import FleetScanReader, engine_from_name
 from oitwatch.fleet.store import Claim, FleetStore
 from oitwatch.pipeline.site import check_site, ocr_engine
-from oitwatch.storage import Database
+from oitwatch.storage import Database, Mail
 from oitwatch.storage.schema import FleetJob
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class FleetWorker:
 
     # -- the end of a batch ------------------------------------------------------------------
 
-    def _digest(self, rows: list[FleetJob]) -> tuple[list[str], str, str] | None:
+    def _digest(self, rows: list[FleetJob]) -> Mail | None:
         alerts = self.settings.alerts
         if not (alerts.enabled and alerts.staff):
             return None
@@ -168,8 +168,7 @@ class FleetWorker:
             )
             for row in rows
         ]
-        mail = digest_mail(_when(), lines, alerts.staff)
-        return mail.recipients, mail.subject, mail.body
+        return digest_mail(_when(), lines, alerts.staff)
 
     async def _close_batch(self, batch_id: int) -> None:
         """Whoever finishes the last site completes the batch; only that worker sends."""

@@ -28,18 +28,19 @@ class SiteRow:
 
 def site_rows(db: Database, province: str | None = None) -> list[SiteRow]:
     rows = []
-    for site, run, items in db.latest_runs(province):
-        failing = " ".join(f"{i.item_id}:{i.status}" for i in items if i.status != "pass")
+    for line in db.latest_runs(province):
+        site, run, items = line.site, line.run, line.items
+        failing = " ".join(f"{i.item_id}:{i.status}" for i in line.failing)
         rows.append(
             SiteRow(
-                agency=site.name or site.host,
+                agency=site.label,
                 agency_type=site.agency_type or "",
                 province=site.province or "",
                 url=site.url,
                 checked_at=run.started_at.strftime("%Y-%m-%d %H:%M"),
-                site_status=run.site_status or "",
+                site_status=run.site_status,
                 oit_estimate=run.oit_estimate,
-                passed=sum(i.status == "pass" for i in items),
+                passed=line.passed,
                 items=len(items),
                 failing=failing,
             )

@@ -162,7 +162,7 @@ class DerivedRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AlertState(Base):
+class AlertStateRow(Base):
     """The last state told to a site's webmaster, per item ("SITE" for reachability), so an
     unchanged problem is never announced twice."""
 
