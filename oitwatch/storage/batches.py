@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from oitwatch.storage.records import BatchLine, site_status
+from oitwatch.storage.records import BatchLine, stored_site_status
 from oitwatch.storage.schema import Batch, Run, RunStatus, Site, utcnow
 from oitwatch.storage.session import Store
 
@@ -59,7 +59,7 @@ class BatchStore(Store):
                     BatchLine(
                         url=site.url,
                         name=site.name,
-                        site_status=site_status(run.site_status),
+                        site_status=stored_site_status(run.site_status),
                         oit_estimate=run.oit_estimate,
                         new_problems=list(changes.get("new", [])),
                         recoveries=list(changes.get("fixed", [])),

@@ -12,7 +12,7 @@ from datetime import datetime
 from oitwatch.checklist.findings import SiteStatus, Status
 
 
-def site_status(value: str | None) -> SiteStatus:
+def stored_site_status(value: str | None) -> SiteStatus:
     """A run's stored site status. Only a completed run is read, and completing one always
     records it; an empty value is taken as reachable, as the digest always did."""
     return SiteStatus(value or SiteStatus.OK)

@@ -14,7 +14,7 @@ from oitwatch.storage.records import (
     LatestRun,
     RunInfo,
     SiteInfo,
-    site_status,
+    stored_site_status,
 )
 from oitwatch.storage.schema import ItemResultRow, Run, RunStatus, Site
 from oitwatch.storage.session import Store
@@ -41,9 +41,14 @@ class ReportQueries(Store):
                 query = query.where(ItemResultRow.item_id == item_id)
             return [
                 HistoryRow(
-                    run_id, started_at, site_status(status_of_site), item, Status(status), at
+                    run_id=row.id,
+                    started_at=row.started_at,
+                    site_status=stored_site_status(row.site_status),
+                    item_id=row.item_id,
+                    status=Status(row.status),
+                    url=row.url,
                 )
-                for run_id, started_at, status_of_site, item, status, at in session.execute(query)
+                for row in session.execute(query)
             ]
 
     def latest_runs(
@@ -108,7 +113,7 @@ class ReportQueries(Store):
                     run = RunInfo(
                         row.run_id,
                         row.started_at,
-                        site_status(row.site_status),
+                        stored_site_status(row.site_status),
                         row.oit_estimate,
                         row.checklist_id,
                         row.fiscal_year,
