@@ -1,13 +1,24 @@
-"""The exception tree. Fetch failures are not exceptions: they are typed outcomes (crawler.outcomes).
+"""The exception tree: every error oitwatch raises derives from OitwatchError, so a caller that
+must not die (the CLI, a batch's site boundary, the web form) catches one class. Where a class
+is defined elsewhere, the module is named; tests/unit/test_errors.py checks this drawing against
+the code.
 
 OitwatchError
-├── ChecklistError     a checklist data file is missing or malformed
-├── ConfigError        settings or input files are wrong
-│   └── StorageError   the database cannot be written (read-only, disk full, damaged)
-├── CheckAborted       a check cannot run at all (bad URL)
-├── TargetRefused      an address the guard will not reach (private, loopback, metadata...)
+├── ConfigError          settings, the site registry or a declared-URL file is wrong
+├── ChecklistError       a checklist data file is missing or malformed   (checklist/loader.py)
+├── StorageError         the database cannot be opened or written: read-only, disk full, damaged
+├── CheckAborted         a check cannot start (the URL is not a web address)
+├── TargetRefused        an address the guard will not reach: private, loopback, metadata...
 │   └── NameNotResolved  ...or cannot vet, because the name does not resolve
-└── UnreadableDocument a fetched file has no readable text (documents/errors.py)
+├── RateLimited          one client asked the web form for too many checks   (web/jobs.py)
+├── RenderUnavailable    no browser here: pages are read over HTTP only   (crawler/render.py)
+├── TooLarge             a body decodes past its byte cap                 (crawler/decoding.py)
+├── BadEncoding          stacked, unknown or corrupt Content-Encoding     (crawler/decoding.py)
+└── UnreadableDocument   bytes arrived but hold no readable text, and why  (documents/errors.py)
+
+Fetch failures are not exceptions past the fetcher: TooLarge and BadEncoding (and the private
+crawler.fetcher._NoTime) are caught there and become typed outcomes (crawler/outcomes.py), as
+RenderUnavailable becomes "read without rendering" in the crawl.
 """
 
 
@@ -31,5 +42,5 @@ class NameNotResolved(TargetRefused):
     """The guard cannot vet a name that does not resolve (the site may simply be down)."""
 
 
-class StorageError(ConfigError):
+class StorageError(OitwatchError):
     """The database cannot be opened or written: says which file and what to do."""

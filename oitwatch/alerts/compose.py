@@ -6,22 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oitwatch.alerts.transitions import SITE, Kind, Transition
-from oitwatch.checklist.findings import STATUS_LABELS, Status
-
-
-@dataclass(frozen=True)
-class Mail:
-    kind: str
-    recipients: list[str]
-    subject: str
-    body: str
+from oitwatch.checklist.findings import SITE_STATUS_LABELS, STATUS_LABELS, SiteStatus, Status
+from oitwatch.storage.records import Mail
 
 
 def _status_th(value: str) -> str:
+    """An item's status, or the site's own (the SITE transitions), in Thai."""
     try:
         return STATUS_LABELS[Status(value)][0]
     except ValueError:
-        return {"unreachable": "เปิดเว็บไซต์ไม่ได้", "ok": "เปิดได้ตามปกติ"}.get(value, value)
+        pass
+    try:
+        return SITE_STATUS_LABELS[SiteStatus(value)][0]
+    except ValueError:
+        return value
 
 
 def problems_mail(
@@ -113,7 +111,7 @@ def recovery_mail(
 class SiteLine:
     agency: str
     url: str
-    site_status: str
+    site_status: SiteStatus
     score: float | None
     new_problems: list[str]
     recoveries: list[str]
@@ -121,7 +119,7 @@ class SiteLine:
 
 def digest_mail(when: str, lines: list[SiteLine], recipients: list[str]) -> Mail:
     problems = sum(len(line.new_problems) for line in lines)
-    down = [line for line in lines if line.site_status == "unreachable"]
+    down = [line for line in lines if line.site_status is SiteStatus.UNREACHABLE]
     th = [
         f"สรุปผลการตรวจเว็บไซต์ {when}: {len(lines)} เว็บไซต์",
         f"ปัญหาใหม่ {problems} รายการ, เปิดไม่ได้ {len(down)} เว็บไซต์",
@@ -134,7 +132,9 @@ def digest_mail(when: str, lines: list[SiteLine], recipients: list[str]) -> Mail
     ]
     for line in sorted(lines, key=lambda x: (-len(x.new_problems), x.agency)):
         score = f"{line.score:.1f}" if line.score is not None else "-"
-        status = "เปิดไม่ได้/unreachable" if line.site_status == "unreachable" else f"OIT≈{score}"
+        status = (
+            "เปิดไม่ได้/unreachable" if line.site_status is SiteStatus.UNREACHABLE else f"OIT≈{score}"
+        )
         detail = ""
         if line.new_problems:
             detail += " ปัญหาใหม่/new: " + ", ".join(line.new_problems)

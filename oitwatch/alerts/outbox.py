@@ -24,20 +24,20 @@ class Delivery:
 
 def deliver_outbox(db: Database, settings: SmtpSettings) -> Delivery:
     sent = 0
-    for message_id, recipients, subject, body in db.unsent_messages():
-        message = build(settings, recipients, subject, body, f"outbox-{message_id}")
+    for mail in db.unsent_messages():
+        message = build(settings, mail.recipients, mail.subject, mail.body, f"outbox-{mail.id}")
         try:
             send(settings, message)
         except (OSError, smtplib.SMTPException) as exc:
             # The password never reaches a log: only the error's own text, which smtplib
             # builds from the server's reply.
             error = f"{type(exc).__name__}: {exc}"
-            db.message_failed(message_id, error)
+            db.message_failed(mail.id, error)
             log.warning(
                 "SMTP %s:%s refused or unreachable: %s", settings.host, settings.port, error
             )
             return Delivery(sent, db.count_unsent(), error)
-        db.message_sent(message_id)
+        db.message_sent(mail.id)
         sent += 1
     return Delivery(sent, 0)
 

@@ -8,7 +8,7 @@ import asyncio
 from datetime import datetime
 
 from oitwatch.alerts.compose import problems_mail, recovery_mail
-from oitwatch.alerts.transitions import Changes, Kind, Known, detect, unconfirmed
+from oitwatch.alerts.transitions import Changes, Kind, detect, unconfirmed
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.fetcher import Fetcher
@@ -33,13 +33,10 @@ class SiteAlerts:
         return not resource.ok
 
     async def process(self, report: CheckReport, entry: SiteEntry) -> Changes:
-        known = {
-            k: Known(status, problem)
-            for k, (status, problem) in self.db.alert_states(report.site_id).items()
-        }
+        known = self.db.alert_states(report.site_id)
         previous = {
-            item: url
-            for item, (_, url) in self.db.previous_items(report.site_id, report.run_id).items()
+            item: prior.url
+            for item, prior in self.db.previous_items(report.site_id, report.run_id).items()
         }
         changes = detect(known, report.items, report.site_status, report.site, previous)
         suspects = [t for t in changes.transitions if t.kind is Kind.PROBLEM and t.recheck_url]
@@ -68,8 +65,8 @@ class SiteAlerts:
         self.db.save_alerts(
             report.site_id,
             report.run_id,
-            {k: (v.status, v.problem) for k, v in changes.states.items()},
-            [(m.kind, m.recipients, m.subject, m.body) for m in mails],
+            changes.states,
+            mails,
             self.batch_id,
             {
                 "new": [t.item_id for t in changes.transitions if t.kind is Kind.PROBLEM],

@@ -27,6 +27,7 @@ from oitwatch.checklist.messages import describe_failure, explain
 from oitwatch.checklist.model import Checklist, Hosting, Item
 from oitwatch.checklist.score import item_score
 from oitwatch.crawler.outcomes import Outcome
+from oitwatch.documents.errors import UnreadableReason
 from oitwatch.documents.model import Cue, Document
 from oitwatch.documents.resource import Resource
 
@@ -38,9 +39,9 @@ def _broken(resource: Resource) -> bool:
     return resource.outcome.failed and resource.outcome is not Outcome.BLOCKED_BY_ROBOTS
 
 
-def _unreadable_reason(resource: Resource) -> str | None:
+def _unreadable_reason(resource: Resource) -> UnreadableReason | None:
     if resource.outcome is Outcome.BLOCKED_BY_ROBOTS:
-        return "robots"
+        return UnreadableReason.ROBOTS
     return resource.unreadable
 
 
@@ -89,11 +90,15 @@ def _empty(item: Item, documents: list[Document], elements: list[ElementFinding]
     return sum(len(read(d, item).body.strip()) for d in documents) < EMPTY_BODY_CHARS
 
 
+# A file that will not open is evidence that cannot be read, whatever its name.
+_LOCKED_OR_BROKEN = frozenset({UnreadableReason.PASSWORD, UnreadableReason.CORRUPT})
+
+
 def _is_evidence_file(resource: Resource) -> bool:
     """A locked or broken file is evidence that cannot be read; a picture with no words in it
     (a logo, a banner the page links) is just a picture."""
     path = urlsplit(resource.url.lower()).path
-    return resource.unreadable in ("password", "corrupt") or path.endswith(DOCUMENT_EXTENSIONS)
+    return resource.unreadable in _LOCKED_OR_BROKEN or path.endswith(DOCUMENT_EXTENSIONS)
 
 
 def _is_map(url: str) -> bool:
@@ -142,13 +147,14 @@ def _failure(resource: Resource) -> tuple[str, str]:
 
 def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: object) -> ItemResult:
     failure = context.get("failure")
+    unreadable = context.get("unreadable")
     text = explain(
         item,
         result,
         fiscal_year,
         failure=failure if isinstance(failure, tuple) else ("", ""),
         alternative=str(context["alternative"]) if context.get("alternative") else None,
-        unreadable=str(context.get("unreadable") or ""),
+        unreadable=unreadable if isinstance(unreadable, UnreadableReason) else None,
     )
     result.reason_th, result.reason_en = text.reason_th, text.reason_en
     result.fix_th, result.fix_en = text.fix_th, text.fix_en

@@ -16,6 +16,20 @@ class Status(StrEnum):
     UNVERIFIABLE = "unverifiable"
 
 
+class SiteStatus(StrEnum):
+    """Whether the site's main page could be fetched at all. Stored in runs.site_status and
+    fleet_jobs.site_status as these strings."""
+
+    OK = "ok"
+    UNREACHABLE = "unreachable"  # every item is broken; said once, not per item
+
+
+SITE_STATUS_LABELS: dict[SiteStatus, tuple[str, str]] = {
+    SiteStatus.OK: ("เปิดได้ตามปกติ", "up"),
+    SiteStatus.UNREACHABLE: ("เปิดเว็บไซต์ไม่ได้", "unreachable"),
+}
+
+
 # What each status is called: Thai for the webmaster first, English on request.
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.PASS: ("ผ่าน", "pass"),

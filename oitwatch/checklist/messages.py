@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from oitwatch.checklist.findings import ItemResult, Status
 from oitwatch.checklist.model import Item, PeriodKind
+from oitwatch.documents.errors import UnreadableReason
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def explain(
     *,
     failure: tuple[str, str] = ("", ""),
     alternative: str | None = None,
-    unreadable: str = "",
+    unreadable: UnreadableReason | None = None,
 ) -> Explanation:
     text = _explain(item, result, fiscal_year, failure, alternative, unreadable)
     if not result.ocr:
@@ -94,7 +95,7 @@ def _explain(
     fiscal_year: int,
     failure: tuple[str, str],
     alternative: str | None,
-    unreadable: str,
+    unreadable: UnreadableReason | None,
 ) -> Explanation:
     url = result.url or "-"
     status = result.status
@@ -143,20 +144,20 @@ def _explain(
         )
     if status is Status.UNVERIFIABLE:
         why_th = {
-            "password": "ไฟล์ถูกตั้งรหัสผ่าน",
-            "corrupt": "ไฟล์เสียหาย",
-            "no_text": "ไฟล์เป็นภาพสแกนที่ไม่มีข้อความ",
-            "robots": "robots.txt ของเว็บไซต์ห้ามโปรแกรมตรวจอ่านหน้านี้",
+            UnreadableReason.PASSWORD: "ไฟล์ถูกตั้งรหัสผ่าน",
+            UnreadableReason.CORRUPT: "ไฟล์เสียหาย",
+            UnreadableReason.NO_TEXT: "ไฟล์เป็นภาพสแกนที่ไม่มีข้อความ",
+            UnreadableReason.ROBOTS: "robots.txt ของเว็บไซต์ห้ามโปรแกรมตรวจอ่านหน้านี้",
         }
         why_en = {
-            "password": "the file is password-protected",
-            "corrupt": "the file is corrupt",
-            "no_text": "the file is a scan with no text layer",
-            "robots": "the site's robots.txt forbids checkers to read it",
+            UnreadableReason.PASSWORD: "the file is password-protected",
+            UnreadableReason.CORRUPT: "the file is corrupt",
+            UnreadableReason.NO_TEXT: "the file is a scan with no text layer",
+            UnreadableReason.ROBOTS: "the site's robots.txt forbids checkers to read it",
         }
-        reason_th = f"พบไฟล์ที่ {url} แต่อ่านไม่ได้: {why_th.get(unreadable, unreadable)}"
-        reason_en = f"Found {url} but cannot read it: {why_en.get(unreadable, unreadable)}"
-        if unreadable == "robots":
+        reason_th = f"พบไฟล์ที่ {url} แต่อ่านไม่ได้: {why_th[unreadable] if unreadable else ''}"
+        reason_en = f"Found {url} but cannot read it: {why_en[unreadable] if unreadable else ''}"
+        if unreadable is UnreadableReason.ROBOTS:
             return Explanation(
                 reason_th,
                 reason_en,

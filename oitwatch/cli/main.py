@@ -15,8 +15,10 @@ import click
 
 from oitwatch import __version__
 from oitwatch.checklist import ChecklistError, available_years, load_checklist
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.checklist.loader import form_for
 from oitwatch.config import Settings, load_settings
+from oitwatch.config.settings import RenderMode
 from oitwatch.errors import OitwatchError
 
 if TYPE_CHECKING:
@@ -143,7 +145,7 @@ _FULL_HELP = "Read every page and file again, even those unchanged since the las
 @click.option("--max-pages", type=int, default=None, help="Page budget for the crawl [400].")
 @click.option(
     "--render",
-    type=click.Choice(["auto", "never", "always"]),
+    type=click.Choice([mode.value for mode in RenderMode]),
     default=None,
     help="Render JavaScript pages with Chromium [auto: only the pages that need it].",
 )
@@ -190,7 +192,7 @@ def check(
     except OitwatchError as exc:
         _fail(str(exc), as_json=as_json)
     report = _run_check(url, settings, as_json=as_json, declared=declared)
-    if report.site_status == "unreachable":
+    if report.site_status is SiteStatus.UNREACHABLE:
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
 
@@ -271,7 +273,7 @@ def demo(ctx: click.Context, fmt: str, database: str | None, year: int | None) -
             err=True,
         )
         report = _run_check(sites.url, settings, as_json=as_json)
-    sys.exit(EXIT_CANNOT_RUN if report.site_status == "unreachable" else EXIT_ALL_PASS)
+    sys.exit(EXIT_CANNOT_RUN if report.site_status is SiteStatus.UNREACHABLE else EXIT_ALL_PASS)
 
 
 def _pin(year: int | None) -> dict[str, Any]:

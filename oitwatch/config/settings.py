@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
@@ -93,12 +94,20 @@ class DocumentSettings(BaseModel):
     seconds: float = Field(default=30, gt=0, le=3600, description="Time to read one file")
 
 
+class RenderMode(StrEnum):
+    """When pages are rendered with Chromium (``render.mode``, ``check --render``)."""
+
+    AUTO = "auto"  # only pages built by JavaScript, and every page of a site known to need it
+    NEVER = "never"
+    ALWAYS = "always"
+
+
 class RenderSettings(BaseModel):
     """JavaScript rendering with Debian's Chromium through Playwright."""
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["auto", "never", "always"] = "auto"
+    mode: RenderMode = RenderMode.AUTO
     executable: str = "/usr/bin/chromium"
     pages: int = Field(default=2, ge=1, le=16, description="Browser pages open at once")
     page_timeout: float = Field(default=20, gt=0, description="Seconds to load one page")

@@ -14,16 +14,18 @@ from typing import Protocol
 import brotli
 import zstandard
 
+from oitwatch.errors import OitwatchError
+
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 _ZSTD_MAX_WINDOW = 1 << 23  # a frame asking for a larger window is refused, not allocated
 _READ = 64 * 1024
 
 
-class TooLarge(Exception):
+class TooLarge(OitwatchError):
     """The decoded body would pass the cap."""
 
 
-class BadEncoding(Exception):
+class BadEncoding(OitwatchError):
     """Stacked, unknown or corrupt Content-Encoding."""
 
 

@@ -28,6 +28,7 @@ from oitwatch.crawler.decoding import ACCEPT_ENCODING, BadEncoding, TooLarge, de
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.robots import RobotsRules
 from oitwatch.crawler.transport import PerHostTransport
+from oitwatch.errors import OitwatchError
 from oitwatch.text.urls import normalise_url
 
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -36,7 +37,7 @@ _MAX_RETRY_AFTER = 30.0
 Validators = tuple[str | None, str | None]  # (ETag, Last-Modified) stored by the last run
 
 
-class _NoTime(Exception):
+class _NoTime(OitwatchError):
     """The request could not start before the deadline."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from oitwatch.config.settings import RenderSettings
 from oitwatch.crawler.guard import AddressPolicy
 from oitwatch.crawler.guard_proxy import GuardProxy
+from oitwatch.errors import OitwatchError
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ CHROMIUM_ARGS = [
 _BLOCKED_TYPES = frozenset({"image", "media", "font"})
 
 
-class RenderUnavailable(Exception):
+class RenderUnavailable(OitwatchError):
     """No browser here; checks go on over HTTP only."""
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from oitwatch.documents.errors import UnreadableReason
 from oitwatch.documents.model import Cue, Document, DocumentKind, ItemRow, Link, Person
 
 # The modules whose output is stored: a change to any of them invalidates every stored reading.
@@ -52,7 +53,7 @@ def derived_key(content_hash: str, url: str) -> str:
 
 def dump(
     document: Document | None,
-    unreadable: str | None = None,
+    unreadable: UnreadableReason | None = None,
     error: str = "",
     kind: DocumentKind = DocumentKind.OTHER,
 ) -> bytes:
@@ -97,11 +98,18 @@ def dump(
     return zlib.compress(json.dumps(record, ensure_ascii=False).encode(), 1)
 
 
-def load(blob: bytes) -> tuple[Document | None, str | None, str, DocumentKind, str]:
+def load(blob: bytes) -> tuple[Document | None, UnreadableReason | None, str, DocumentKind, str]:
     """(document, unreadable reason, error, kind, head) as ``dump`` recorded them."""
     record = json.loads(zlib.decompress(blob))
     if "unreadable" in record:
-        return None, record["unreadable"], record["error"], DocumentKind(record["kind"]), ""
+        reason = record["unreadable"]
+        return (
+            None,
+            None if reason is None else UnreadableReason(reason),
+            record["error"],
+            DocumentKind(record["kind"]),
+            "",
+        )
     content_urls = record["content_urls"]
     document = Document(
         url=record["url"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from oitwatch.crawler.charset import decode_text
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.html import parse_html
 from oitwatch.documents.isolate import worker
 from oitwatch.documents.model import Document, DocumentKind
@@ -88,10 +88,12 @@ def extract_inline(
         document = parse_pdf(data, url)
         if not document.text.strip():
             # Image-only (scanned) PDF: readable only through OCR.
-            raise UnreadableDocument("no_text", "PDF has no text layer (scanned image)")
+            raise UnreadableDocument(
+                UnreadableReason.NO_TEXT, "PDF has no text layer (scanned image)"
+            )
         return document
     if kind is DocumentKind.IMAGE:
-        raise UnreadableDocument("no_text", "an image: readable only through OCR")
+        raise UnreadableDocument(UnreadableReason.NO_TEXT, "an image: readable only through OCR")
     if kind is DocumentKind.DOCX:
         return parse_docx(data, url)
     if kind is DocumentKind.XLSX:

@@ -6,7 +6,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.item_table import extract_item_rows, might_have_item_table
 from oitwatch.documents.model import Cue, Document, DocumentKind, Link, Person
 from oitwatch.text.urls import resolve
@@ -76,7 +76,9 @@ def _too_deep(html: str) -> bool:
 
 def parse_html(html: str, url: str) -> Document:
     if len(html) > _CHECK_NESTING_ABOVE and _too_deep(html):
-        raise UnreadableDocument("corrupt", f"HTML nested more than {MAX_NESTING} levels deep")
+        raise UnreadableDocument(
+            UnreadableReason.CORRUPT, f"HTML nested more than {MAX_NESTING} levels deep"
+        )
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 
 DEFAULT_MEMORY_MB = 384
 DEFAULT_SECONDS = 30.0
@@ -111,13 +111,14 @@ class DocumentWorker:
             except TimeoutError:
                 self._kill()
                 raise UnreadableDocument(
-                    "corrupt", f"reading the file took longer than {self.seconds:.0f} s"
+                    UnreadableReason.CORRUPT,
+                    f"reading the file took longer than {self.seconds:.0f} s",
                 ) from None
             except (OSError, EOFError, pickle.UnpicklingError):
                 code = process.poll()
                 self._kill()
                 raise UnreadableDocument(
-                    "corrupt",
+                    UnreadableReason.CORRUPT,
                     f"the file needs more than {self.memory_mb} MB to read, or broke the reader"
                     f" (exit {code})",
                 ) from None
@@ -126,8 +127,8 @@ class DocumentWorker:
             return value
         if kind == "unreadable":
             reason, message = value
-            raise UnreadableDocument(reason, message)
-        raise UnreadableDocument("corrupt", str(value))
+            raise UnreadableDocument(UnreadableReason(reason), message)
+        raise UnreadableDocument(UnreadableReason.CORRUPT, str(value))
 
     def close(self) -> None:
         with self._lock:
@@ -189,13 +190,18 @@ def _serve(memory_mb: int) -> None:
         except UnreadableDocument as exc:
             reply = ("unreadable", (exc.reason, str(exc)))
         except MemoryError:
-            reply = ("unreadable", ("corrupt", f"the file needs more than {memory_mb} MB to read"))
+            reply = (
+                "unreadable",
+                (UnreadableReason.CORRUPT, f"the file needs more than {memory_mb} MB to read"),
+            )
         except Exception as exc:  # a broken file may raise anything; it costs that file only
             reply = ("error", f"cannot read the file: {type(exc).__name__}: {exc}")
         try:
             _write(replies, reply)
         except MemoryError:
-            _write(replies, ("unreadable", ("corrupt", "the file's text is too large")))
+            _write(
+                replies, ("unreadable", (UnreadableReason.CORRUPT, "the file's text is too large"))
+            )
 
 
 if __name__ == "__main__":

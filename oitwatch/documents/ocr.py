@@ -23,7 +23,7 @@ from typing import Protocol
 import pypdfium2 as pdfium
 from PIL import Image
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.isolate import worker
 from oitwatch.documents.model import Cue, Document, DocumentKind
 
@@ -55,10 +55,12 @@ def check_image(data: bytes) -> None:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise UnreadableDocument("corrupt", f"the image cannot be read: {exc}") from exc
+        raise UnreadableDocument(
+            UnreadableReason.CORRUPT, f"the image cannot be read: {exc}"
+        ) from exc
     if width * height > MAX_IMAGE_PIXELS:
         raise UnreadableDocument(
-            "corrupt", f"the image is {width} × {height} pixels: too large to read"
+            UnreadableReason.CORRUPT, f"the image is {width} × {height} pixels: too large to read"
         )
 
 
@@ -181,10 +183,10 @@ class OcrEngine:
                 images = [data]
             texts = [await self._tesseract(image) for image in images]
         except (pdfium.PdfiumError, OSError, TimeoutError) as exc:
-            raise UnreadableDocument("no_text", f"OCR failed: {exc}") from exc
+            raise UnreadableDocument(UnreadableReason.NO_TEXT, f"OCR failed: {exc}") from exc
         text = "\n".join(texts).strip()
         if len(text) < 10:
-            raise UnreadableDocument("no_text", "OCR found no text in the scan")
+            raise UnreadableDocument(UnreadableReason.NO_TEXT, "OCR found no text in the scan")
         return OcrText(text, len(images))
 
 

@@ -8,7 +8,7 @@ import itertools
 import zipfile
 from xml.etree import ElementTree
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.model import Cue, Document, DocumentKind
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -26,18 +26,22 @@ def check_zip(archive: zipfile.ZipFile, what: str) -> None:
     archive's own claims, but zipfile never inflates an entry past its claimed size."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise UnreadableDocument("corrupt", f"{what} holds {len(entries)} files: not a document")
+        raise UnreadableDocument(
+            UnreadableReason.CORRUPT, f"{what} holds {len(entries)} files: not a document"
+        )
     total = sum(info.file_size for info in entries)
     if total > MAX_UNZIPPED_BYTES:
         raise UnreadableDocument(
-            "corrupt", f"{what} unzips to {total // (1024 * 1024)} MB: too large to read"
+            UnreadableReason.CORRUPT,
+            f"{what} unzips to {total // (1024 * 1024)} MB: too large to read",
         )
     for info in entries:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(
             1, info.compress_size
         ):
             raise UnreadableDocument(
-                "corrupt", f"{what} part {info.filename} is a zip bomb (compressed too well)"
+                UnreadableReason.CORRUPT,
+                f"{what} part {info.filename} is a zip bomb (compressed too well)",
             )
 
 
@@ -47,10 +51,10 @@ def parse_docx(data: bytes, url: str) -> Document:
             check_zip(archive, "DOCX")
             info = archive.getinfo("word/document.xml")
             if info.file_size > MAX_DOCX_XML_BYTES:
-                raise UnreadableDocument("corrupt", "DOCX body is implausibly large")
+                raise UnreadableDocument(UnreadableReason.CORRUPT, "DOCX body is implausibly large")
             root = ElementTree.fromstring(archive.read(info))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise UnreadableDocument("corrupt", f"DOCX cannot be read: {exc}") from exc
+        raise UnreadableDocument(UnreadableReason.CORRUPT, f"DOCX cannot be read: {exc}") from exc
     paragraphs: list[str] = []
     headings: list[str] = []
     for para in root.iter(f"{_W}p"):
@@ -83,11 +87,11 @@ def parse_xlsx(data: bytes, url: str) -> Document:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_zip(archive, "XLSX")
     except zipfile.BadZipFile as exc:
-        raise UnreadableDocument("corrupt", f"XLSX cannot be read: {exc}") from exc
+        raise UnreadableDocument(UnreadableReason.CORRUPT, f"XLSX cannot be read: {exc}") from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
-        raise UnreadableDocument("corrupt", f"XLSX cannot be read: {exc}") from exc
+        raise UnreadableDocument(UnreadableReason.CORRUPT, f"XLSX cannot be read: {exc}") from exc
     lines: list[str] = []
     try:
         for sheet in workbook.worksheets:
@@ -113,7 +117,7 @@ def parse_csv(text: str, url: str) -> Document:
     try:
         rows = list(itertools.islice(csv.reader(io.StringIO(text)), MAX_SHEET_ROWS))
     except csv.Error as exc:  # e.g. a cell past the csv module's 128 kB limit
-        raise UnreadableDocument("corrupt", f"CSV cannot be read: {exc}") from exc
+        raise UnreadableDocument(UnreadableReason.CORRUPT, f"CSV cannot be read: {exc}") from exc
     lines = ["\t".join(cell for cell in row if cell) for row in rows]
     return Document(
         url=url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.model import Document, DocumentKind
 
 MAX_PDF_PAGES = 80
@@ -20,7 +20,9 @@ def parse_pdf(data: bytes, url: str, max_pages: int = MAX_PDF_PAGES) -> Document
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc)
-        reason = "password" if "password" in message.lower() else "corrupt"
+        reason = (
+            UnreadableReason.PASSWORD if "password" in message.lower() else UnreadableReason.CORRUPT
+        )
         raise UnreadableDocument(reason, f"PDF cannot be opened: {message}") from exc
     try:
         texts: list[str] = []

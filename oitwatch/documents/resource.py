@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oitwatch.crawler.outcomes import Outcome, describe
+from oitwatch.documents.errors import UnreadableReason
 from oitwatch.documents.model import Document, DocumentKind
 
 
@@ -26,7 +27,7 @@ class Resource:
     depth: int = 0
     error: str = ""
     document: Document | None = None
-    unreadable: str | None = None  # "password", "corrupt" or "no_text" when bytes came but no text
+    unreadable: UnreadableReason | None = None  # when bytes came but no text could be read
     # What was read from the bytes, to store for the next check (documents/derived.py); None
     # when this reading was itself taken from a previous check.
     derived: bytes | None = None

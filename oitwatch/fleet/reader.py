@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.model import Document, DocumentKind
 from oitwatch.documents.ocr import OcrEngine, ScanReader
 from oitwatch.fleet.store import FleetStore
@@ -34,15 +34,15 @@ class FleetScanReader(ScanReader):
             return await super().read(content_hash, kind, url, load)
         failed = self.store.ocr_failed_before(content_hash, self.engine.name)
         if failed is not None:
-            raise UnreadableDocument("no_text", failed)
+            raise UnreadableDocument(UnreadableReason.NO_TEXT, failed)
         if not self.defer:
-            raise UnreadableDocument("no_text", "OCR is still pending on the fleet")
+            raise UnreadableDocument(UnreadableReason.NO_TEXT, "OCR is still pending on the fleet")
         if content_hash not in self.asked:
             self.asked.add(content_hash)  # before the await: items share evidence
             data = await load()
             if self.store.request_ocr(content_hash, self.engine.name, kind.value, url, data):
                 self.created.add(content_hash)
-        raise UnreadableDocument("no_text", WAITING)
+        raise UnreadableDocument(UnreadableReason.NO_TEXT, WAITING)
 
 
 def engine_from_name(name: str, page_timeout: float, max_pages: int) -> OcrEngine:

@@ -13,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.documents.ocr import OcrText
-from oitwatch.storage import Database, RunStatus
+from oitwatch.storage import Database, Mail, RunStatus
 from oitwatch.storage.schema import (
     Batch,
     FleetJob,
@@ -212,7 +213,7 @@ class FleetStore:
         self,
         claim: Claim,
         run_id: int,
-        site_status: str,
+        site_status: SiteStatus,
         oit_estimate: float | None,
         new_problems: list[str],
         recoveries: list[str],
@@ -277,7 +278,7 @@ class FleetStore:
     # -- the end of a batch ------------------------------------------------------------------
 
     def close_batch_if_done(
-        self, batch_id: int, digest: Callable[[list[FleetJob]], tuple[list[str], str, str] | None]
+        self, batch_id: int, digest: Callable[[list[FleetJob]], Mail | None]
     ) -> bool:
         """Complete the batch if no site is left, and queue its staff digest, in one
         transaction. True for exactly one caller per batch: the row lock on the batch makes a
@@ -305,14 +306,13 @@ class FleetStore:
             )
             mail = digest(rows)
             if mail is not None:
-                recipients, subject, body = mail
                 session.add(
                     OutboxMessage(
-                        kind="digest",
+                        kind=mail.kind,
                         batch_id=batch_id,
-                        recipients=recipients,
-                        subject=subject,
-                        body=body,
+                        recipients=mail.recipients,
+                        subject=mail.subject,
+                        body=mail.body,
                     )
                 )
             return True

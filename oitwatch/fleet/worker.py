@@ -24,6 +24,7 @@ from oitwatch.alerts.compose import SiteLine, digest_mail
 from oitwatch.alerts.outbox import deliver_outbox_async
 from oitwatch.alerts.site import SiteAlerts
 from oitwatch.alerts.transitions import Kind
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.guarded import guarded_fetcher, registry_policy
@@ -43,7 +44,7 @@ from oitwatch.fleet.batch import defer_site
 from oitwatch.fleet.reader import FleetScanReader, engine_from_name
 from oitwatch.fleet.store import Claim, FleetStore
 from oitwatch.pipeline.site import check_site, ocr_engine
-from oitwatch.storage import Database
+from oitwatch.storage import Database, Mail
 from oitwatch.storage.schema import FleetJob
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class FleetWorker:
 
     # -- the end of a batch ------------------------------------------------------------------
 
-    def _digest(self, rows: list[FleetJob]) -> tuple[list[str], str, str] | None:
+    def _digest(self, rows: list[FleetJob]) -> Mail | None:
         alerts = self.settings.alerts
         if not (alerts.enabled and alerts.staff):
             return None
@@ -173,15 +174,14 @@ class FleetWorker:
             SiteLine(
                 SiteEntry.model_validate(row.entry).label,
                 row.site_url,
-                row.site_status or "ok",
+                SiteStatus(row.site_status or SiteStatus.OK),
                 row.oit_estimate,
                 list(row.new_problems),
                 list(row.recoveries),
             )
             for row in rows
         ]
-        mail = digest_mail(_when(), lines, alerts.staff)
-        return mail.recipients, mail.subject, mail.body
+        return digest_mail(_when(), lines, alerts.staff)
 
     async def _close_batch(self, batch_id: int) -> None:
         """Whoever finishes the last site completes the batch; only that worker sends."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oitwatch.config import Settings
+from oitwatch.config.settings import RenderMode
 
 APT_OCR = "sudo apt-get install -y tesseract-ocr tesseract-ocr-tha"
 APT_CHROMIUM = "sudo apt-get install -y chromium"
@@ -86,7 +87,7 @@ def ocr(settings: Settings) -> Capability:
 
 def chromium(settings: Settings) -> Capability:
     path = Path(settings.render.executable)
-    if settings.render.mode == "never":
+    if settings.render.mode is RenderMode.NEVER:
         ok, detail = False, "rendering is off (render.mode = never)"
     elif not path.exists():
         ok, detail = False, f"no browser at {path}"
@@ -104,7 +105,7 @@ def chromium(settings: Settings) -> Capability:
         detail,
         "หน้าที่สร้างด้วย JavaScript จะอ่านไม่ได้ ข้อที่อยู่บนหน้าเหล่านั้นอาจถูกรายงานว่า 'ไม่พบ'",
         "pages built by JavaScript cannot be read; items on them may be reported 'missing'",
-        APT_CHROMIUM if settings.render.mode != "never" else "set render.mode = auto",
+        APT_CHROMIUM if settings.render.mode is not RenderMode.NEVER else "set render.mode = auto",
     )
 
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from oitwatch.config.settings import RenderMode
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.crawler.render import Renderer, RenderUnavailable
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents import derived as derived_store
+from oitwatch.documents.errors import UnreadableReason
 from oitwatch.documents.extract import document_kind
 from oitwatch.documents.html import parse_html
 from oitwatch.documents.resource import Prior, Resource
@@ -270,7 +272,7 @@ def _extract(resource: Resource, result: FetchResult) -> Document | None:
     except (ValueError, LookupError, RecursionError, MemoryError, OSError) as exc:
         # A hostile or broken file must cost one resource, never the whole check.
         log.warning("cannot parse %s: %s", resource.final_url, exc)
-        resource.unreadable = "corrupt"
+        resource.unreadable = UnreadableReason.CORRUPT
         resource.error = f"{type(exc).__name__}: {exc}"
     return None
 
@@ -285,7 +287,7 @@ class SiteCrawler:
         priority_words: Iterable[str] = (),
         on_resource: Callable[[Resource], None] | None = None,
         renderer: Renderer | None = None,
-        render_mode: str = "auto",
+        render_mode: RenderMode = RenderMode.AUTO,
         js_site: bool = False,
         fiscal_year: int | None = None,
         deadline: float | None = None,
@@ -492,12 +494,12 @@ class SiteCrawler:
             return
         shell = needs_rendering(document)
         self.result.stats.needed_rendering += shell
-        if self.render_mode == "never":
+        if self.render_mode is RenderMode.NEVER:
             return
         # A site known to build pages with scripts: still, a page whose static HTML already
         # holds its rows, files or text is read as it is (class 7 of issue 15).
         scripted = self.js_site and not holds_content(document)
-        if not (self.render_mode == "always" or scripted or shell):
+        if not (self.render_mode is RenderMode.ALWAYS or scripted or shell):
             return
         rendered = await self._rendered(resource.final_url)
         if rendered is None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from oitwatch.checklist import Checklist, Item, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
-from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.findings import ItemResult, SiteStatus, Status
 from oitwatch.checklist.loader import form_for
 from oitwatch.checklist.locate import (
     CandidateIndex,
@@ -28,11 +28,11 @@ from oitwatch.checklist.locate import (
 from oitwatch.checklist.score import ScoreEstimate, estimate
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
-from oitwatch.config.settings import OcrSettings
+from oitwatch.config.settings import OcrSettings, RenderMode
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.crawler.render import Renderer
-from oitwatch.documents.errors import UnreadableDocument
+from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.isolate import configure as configure_documents
 from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.ocr import OcrEngine, ScanReader
@@ -65,7 +65,7 @@ class Progress:
 class CheckReport:
     site: str
     checklist: Checklist
-    site_status: str
+    site_status: SiteStatus
     pages_fetched: int
     items: list[ItemResult]
     estimate: ScoreEstimate
@@ -201,12 +201,12 @@ async def _nothing(value: T) -> AsyncIterator[T]:
     yield value
 
 
-def _rendering_notes(stats: CrawlStats, renderer: Renderer, mode: str) -> list[str]:
+def _rendering_notes(stats: CrawlStats, renderer: Renderer, mode: RenderMode) -> list[str]:
     if not stats.needed_rendering or stats.rendered:
         return []
     why = (
         "rendering is off (--render never)"
-        if mode == "never"
+        if mode is RenderMode.NEVER
         else f"no browser: {renderer.unavailable or 'Chromium is not installed'}"
     )
     return [
@@ -258,9 +258,13 @@ def _evidence_fetcher(
 
     async def fetch(url: str) -> Resource:
         resource = await crawler.fetch_resource(url)
-        if reader is None and resource.unreadable == "no_text":
+        if reader is None and resource.unreadable is UnreadableReason.NO_TEXT:
             capabilities.note_loss("ocr")
-        if reader is None or resource.unreadable != "no_text" or resource.sha256 is None:
+        if (
+            reader is None
+            or resource.unreadable is not UnreadableReason.NO_TEXT
+            or resource.sha256 is None
+        ):
             return resource
         if time.monotonic() >= crawler.deadline:
             crawler.result.out_of_time = True  # OCR takes minutes: not past the time limit
@@ -438,9 +442,9 @@ async def check_site(
             db.remember_rendering(site.id, needs_render)
         if not crawl.reachable:
             results = unreachable_results(checklist, crawl.start)
-            site_status = "unreachable"
+            site_status = SiteStatus.UNREACHABLE
         else:
-            site_status = "ok"
+            site_status = SiteStatus.OK
             progress.phase = "judge"
             declared = declared_override
             if declared is None:

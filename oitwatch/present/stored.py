@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.storage import Database
 
 
@@ -27,18 +28,19 @@ class SiteRow:
 
 def site_rows(db: Database, province: str | None = None) -> list[SiteRow]:
     rows = []
-    for site, run, items in db.latest_runs(province):
-        failing = " ".join(f"{i.item_id}:{i.status}" for i in items if i.status != "pass")
+    for line in db.latest_runs(province):
+        site, run, items = line.site, line.run, line.items
+        failing = " ".join(f"{i.item_id}:{i.status}" for i in line.failing)
         rows.append(
             SiteRow(
-                agency=site.name or site.host,
+                agency=site.label,
                 agency_type=site.agency_type or "",
                 province=site.province or "",
                 url=site.url,
                 checked_at=run.started_at.strftime("%Y-%m-%d %H:%M"),
-                site_status=run.site_status or "",
+                site_status=run.site_status,
                 oit_estimate=run.oit_estimate,
-                passed=sum(i.status == "pass" for i in items),
+                passed=line.passed,
                 items=len(items),
                 failing=failing,
             )
@@ -120,11 +122,11 @@ def to_html(rows: list[SiteRow], title: str = "รายงานผลการ
     body = []
     for r in rows:
         score = "-" if r.oit_estimate is None else f"{r.oit_estimate:.1f}"
-        status = "เปิดไม่ได้ / unreachable" if r.site_status == "unreachable" else "ok"
+        status = "เปิดไม่ได้ / unreachable" if r.site_status == SiteStatus.UNREACHABLE else "ok"
         body.append(
             f"<tr><td>{e(r.agency)}<br><small>{e(r.agency_type)}</small></td><td>{e(r.province)}</td>"
             f'<td><a href="{e(r.url)}">{e(r.url)}</a></td><td>{e(r.checked_at)}</td>'
-            f"<td{' class=bad' if r.site_status == 'unreachable' else ''}>{status}</td>"
+            f"<td{' class=bad' if r.site_status == SiteStatus.UNREACHABLE else ''}>{status}</td>"
             f"<td>{score}</td><td>{r.passed}/{r.items}</td><td>{e(r.failing)}</td></tr>"
         )
     return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from oitwatch.checklist import Checklist
-from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.checklist.findings import STATUS_LABELS, SiteStatus, Status
 from oitwatch.pipeline.site import CheckReport
 
 
@@ -46,7 +46,7 @@ def render_table(report: CheckReport) -> str:
         )
     for warning in report.warnings:
         lines.append(f"!! {warning}")
-    if report.site_status == "unreachable":
+    if report.site_status is SiteStatus.UNREACHABLE:
         lines.append("!! เปิดเว็บไซต์หลักไม่ได้ / the main website cannot be reached")
     lines.append(f"หน้าที่ตรวจ / pages fetched: {report.pages_fetched}")
     lines.append("")

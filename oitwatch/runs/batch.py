@@ -17,6 +17,7 @@ from oitwatch.alerts.compose import SiteLine, digest_mail
 from oitwatch.alerts.outbox import Delivery, deliver_outbox_async
 from oitwatch.alerts.site import SiteAlerts
 from oitwatch.alerts.transitions import SITE, Kind
+from oitwatch.checklist.findings import SiteStatus
 from oitwatch.checklist.loader import form_for
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
@@ -231,7 +232,7 @@ async def run_once(
                     progress.done += 1
                     tell()
                 summary.checked += 1
-                if report.site_status == "unreachable":
+                if report.site_status is SiteStatus.UNREACHABLE:
                     progress.unreachable += 1
                 summary.new_problems += sum(t.kind is Kind.PROBLEM for t in changes.transitions)
                 summary.recoveries += sum(t.kind is Kind.RECOVERY for t in changes.transitions)
@@ -244,7 +245,7 @@ async def run_once(
     if settings.alerts.enabled and settings.alerts.staff:
         # The whole batch, sites checked before a --resume included.
         mail = digest_mail(_when(), _digest_lines(db, batch_id, sites), settings.alerts.staff)
-        db.enqueue(mail.kind, mail.recipients, mail.subject, mail.body, batch_id)
+        db.enqueue(mail, batch_id)
     db.end_batch(
         batch_id, RunStatus.COMPLETED_WITH_ERRORS if summary.failed else RunStatus.COMPLETED
     )
@@ -270,20 +271,17 @@ def _mark_failed(db: Database, run_id: int, message: str) -> None:
 def _digest_lines(db: Database, batch_id: int, sites: list[SiteEntry]) -> list[SiteLine]:
     labels = {entry.url: entry.label for entry in sites}
     labels.update({normalise_url(entry.url) or entry.url: entry.label for entry in sites})
-    lines = []
-    for site, run in db.batch_lines(batch_id):
-        changes = run.alert_changes or {}
-        lines.append(
-            SiteLine(
-                labels.get(site.url) or site.name or site.url,
-                site.url,
-                run.site_status or "ok",
-                run.oit_estimate,
-                list(changes.get("new", [])),
-                list(changes.get("fixed", [])),
-            )
+    return [
+        SiteLine(
+            labels.get(line.url) or line.name or line.url,
+            line.url,
+            line.site_status,
+            line.oit_estimate,
+            line.new_problems,
+            line.recoveries,
         )
-    return lines
+        for line in db.batch_lines(batch_id)
+    ]
 
 
 __all__ = ["SITE", "BatchProgress", "BatchSummary", "run_once"]

@@ -162,7 +162,7 @@ class DerivedRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AlertState(Base):
+class AlertStateRow(Base):
     """The last state told to a site's webmaster, per item ("SITE" for reachability), so an
     unchanged problem is never announced twice."""
 
@@ -184,7 +184,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20))  # problems | recovery | digest | test
+    kind: Mapped[str] = mapped_column(String(20))  # problem | recovery | digest
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     recipients: Mapped[list[Any]] = mapped_column(default=list)

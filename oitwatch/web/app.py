@@ -259,7 +259,7 @@ def create_app(settings: Settings) -> Starlette:
         province = request.query_params.get("province") or None
         agency_type = request.query_params.get("type") or None
         sort = request.query_params.get("sort", "score")
-        provinces, types = db().site_facets()
+        facets = db().site_facets()
         rows = dashboard_rows(db(), province, agency_type, sort)
         from oitwatch.fleet.store import fleet_progress  # a fleet's batch, on PostgreSQL
 
@@ -268,8 +268,8 @@ def create_app(settings: Settings) -> Starlette:
             request,
             rows=rows,
             fleet=fleet_progress(db()),
-            provinces=provinces,
-            types=types,
+            provinces=facets.provinces,
+            types=facets.agency_types,
             province=province,
             agency_type=agency_type,
             sort=sort,

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from oitwatch.errors import OitwatchError
 from oitwatch.pipeline.site import CheckReport, Progress
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ class Job:
 Runner = Callable[[Job, Callable[[Progress], None]], Awaitable[CheckReport]]
 
 
-class RateLimited(Exception):
-    pass
+class RateLimited(OitwatchError):
+    """One client asked for more checks than the window allows; the message says when to retry."""
 
 
 class JobQueue:

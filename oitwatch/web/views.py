@@ -11,7 +11,7 @@ from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist import ChecklistError, load_checklist
 from oitwatch.checklist.findings import STATUS_LABELS, Status
 from oitwatch.present.stored import SafeWriter
-from oitwatch.storage import Database
+from oitwatch.storage import Database, RunInfo, SiteInfo
 from oitwatch.storage.schema import Run, Site
 
 
@@ -44,9 +44,9 @@ class ReportView:
 def _since(db: Database, site: Site) -> dict[str, str]:
     changed: dict[str, tuple[str, datetime]] = {}
     for row in db.item_history(site.url):
-        previous = changed.get(row["item_id"])
-        if previous is None or previous[0] != row["status"]:
-            changed[row["item_id"]] = (row["status"], row["started_at"])
+        previous = changed.get(row.item_id)
+        if previous is None or previous[0] != row.status:
+            changed[row.item_id] = (row.status, row.started_at)
     return {item: when.strftime("%Y-%m-%d") for item, (_, when) in changed.items()}
 
 
@@ -152,8 +152,8 @@ def report_csv(view: ReportView) -> str:
 
 @dataclass(frozen=True)
 class SiteRowView:
-    site: Site
-    run: Run
+    site: SiteInfo
+    run: RunInfo
     score: float | None
     failing: int
     new_problems: int
@@ -163,19 +163,10 @@ def dashboard_rows(
     db: Database, province: str | None, agency_type: str | None, sort: str
 ) -> list[SiteRowView]:
     rows = []
-    for site, run, items in db.latest_runs(province or None):
-        if agency_type and site.agency_type != agency_type:
-            continue
-        before = {item: status for item, (status, _) in db.previous_items(site.id, run.id).items()}
-        new = sum(
-            1
-            for i in items
-            if Status(i.status) in PROBLEMS
-            and i.item_id in before
-            and Status(before[i.item_id]) in GOOD
-        )
-        failing = sum(1 for i in items if i.status != Status.PASS.value)
-        rows.append(SiteRowView(site, run, run.oit_estimate, failing, new))
+    # One query for every site (Database.latest_runs), the previous run's statuses included.
+    for line in db.latest_runs(province or None, agency_type or None):
+        new = sum(1 for i in line.items if i.status in PROBLEMS and i.previous in GOOD)
+        rows.append(SiteRowView(line.site, line.run, line.run.oit_estimate, len(line.failing), new))
     if sort == "problems":
         rows.sort(key=lambda r: (-r.new_problems, r.score if r.score is not None else 0))
     else:

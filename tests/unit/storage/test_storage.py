@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from oitwatch.checklist.findings import Status
 from oitwatch.storage import RunStatus, open_database
 from oitwatch.storage.schema import Base
 
@@ -70,7 +71,7 @@ def _assert_upgraded_with_history(url: str) -> None:
     db = open_database(url)  # upgrades to the newest schema
     try:
         [row] = db.item_history("http://a.go.th/")
-        assert (row["item_id"], row["status"]) == ("O1", "pass")
+        assert (row.item_id, row.status) == ("O1", Status.PASS)
         assert db.site("http://b.go.th/").id != db.site("http://a.go.th/").id
         with db.engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
