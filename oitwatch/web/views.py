@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist import ChecklistError, load_checklist
-from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.checklist.findings import Status
 from oitwatch.present.stored import SafeWriter
 from oitwatch.storage import Database
 from oitwatch.storage.schema import Run, Site
+from oitwatch.web.words import Lang, notes_in, status_label
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,15 @@ class ItemView:
     missing: list[str]
     reason: str
     fix: str
-    since: str  # when the status last changed
+    since: datetime | None  # when the status last changed
     ocr: bool
     screenshot: str | None
     # Why the verdict: sources judged, period read, element snippets (ItemResult.evidence()).
     reasoning: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def to_fix(self) -> bool:
+        return self.status != Status.PASS.value
 
 
 @dataclass(frozen=True)
@@ -38,16 +43,43 @@ class ReportView:
     run: Run
     items: list[ItemView]
     score: float | None
-    lang: str
+    lang: Lang
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(status, its words, how many items), in the order of the statuses, none empty."""
+        found = Counter(i.status for i in self.items)
+        return [
+            (s.value, status_label(s.value, self.lang), found[s.value])
+            for s in Status
+            if found[s.value]
+        ]
+
+    @property
+    def to_fix(self) -> int:
+        return sum(i.to_fix for i in self.items)
+
+    @property
+    def unreachable(self) -> ItemView | None:
+        """When the site could not be opened every item says the same: said once, from the
+        first item's reason and fix."""
+        if self.run.site_status != "unreachable" or not self.items:
+            return None
+        return self.items[0]
+
+    @property
+    def notes(self) -> tuple[list[str], int]:
+        """The run's notes in the reader's language, and how many exist only in the other."""
+        return notes_in([str(n) for n in self.run.notes or []], self.lang)
 
 
-def _since(db: Database, site: Site) -> dict[str, str]:
+def _since(db: Database, site: Site) -> dict[str, datetime]:
     changed: dict[str, tuple[str, datetime]] = {}
     for row in db.item_history(site.url):
         previous = changed.get(row["item_id"])
         if previous is None or previous[0] != row["status"]:
             changed[row["item_id"]] = (row["status"], row["started_at"])
-    return {item: when.strftime("%Y-%m-%d") for item, (_, when) in changed.items()}
+    return {item: when for item, (_, when) in changed.items()}
 
 
 def _element_names(fiscal_year: int) -> dict[tuple[str, str], tuple[str, str]]:
@@ -72,7 +104,7 @@ def _named(
     return {**reasoning, "elements": elements}
 
 
-def report_view(db: Database, site_id: int, lang: str) -> ReportView | None:
+def report_view(db: Database, site_id: int, lang: Lang) -> ReportView | None:
     site = db.site_by_id(site_id)
     latest = db.latest_run(site_id) if site is not None else None
     if site is None or latest is None:
@@ -89,19 +121,18 @@ def report_view(db: Database, site_id: int, lang: str) -> ReportView | None:
     for row in rows:
         missing_ids = [e["id"] for e in row.elements if not e["found"]]
         missing = [names.get((row.item_id, m), (m, m))[1 if english else 0] for m in missing_ids]
-        th, en = STATUS_LABELS.get(Status(row.status), (row.status, row.status))
         heading = headings.get(row.item_id, (row.item_id, row.item_id))
         items.append(
             ItemView(
                 id=row.item_id,
                 heading=heading[1] if english else heading[0],
                 status=row.status,
-                status_label=en if english else th,
+                status_label=status_label(row.status, lang),
                 url=row.url,
                 missing=missing,
                 reason=row.reason_en if english else row.reason_th,
                 fix=row.fix_en if english else row.fix_th,
-                since=since.get(row.item_id, ""),
+                since=since.get(row.item_id),
                 ocr=row.ocr,
                 screenshot=row.screenshot,
                 reasoning=_named(dict(row.reasoning or {}), row.item_id, names, english),
@@ -128,7 +159,7 @@ def report_json(view: ReportView) -> dict[str, Any]:
                 "missing_elements": i.missing,
                 "reason": i.reason,
                 "fix": i.fix,
-                "since": i.since,
+                "since": i.since.strftime("%Y-%m-%d") if i.since else "",
                 "ocr": i.ocr,
                 "evidence": i.reasoning,
             }
@@ -145,39 +176,15 @@ def report_csv(view: ReportView) -> str:
     )
     for i in view.items:
         writer.writerow(
-            [i.id, i.heading, i.status, i.url or "", "; ".join(i.missing), i.reason, i.fix, i.since]
+            [
+                i.id,
+                i.heading,
+                i.status,
+                i.url or "",
+                "; ".join(i.missing),
+                i.reason,
+                i.fix,
+                i.since.strftime("%Y-%m-%d") if i.since else "",
+            ]
         )
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class SiteRowView:
-    site: Site
-    run: Run
-    score: float | None
-    failing: int
-    new_problems: int
-
-
-def dashboard_rows(
-    db: Database, province: str | None, agency_type: str | None, sort: str
-) -> list[SiteRowView]:
-    rows = []
-    for site, run, items in db.latest_runs(province or None):
-        if agency_type and site.agency_type != agency_type:
-            continue
-        before = {item: status for item, (status, _) in db.previous_items(site.id, run.id).items()}
-        new = sum(
-            1
-            for i in items
-            if Status(i.status) in PROBLEMS
-            and i.item_id in before
-            and Status(before[i.item_id]) in GOOD
-        )
-        failing = sum(1 for i in items if i.status != Status.PASS.value)
-        rows.append(SiteRowView(site, run, run.oit_estimate, failing, new))
-    if sort == "problems":
-        rows.sort(key=lambda r: (-r.new_problems, r.score if r.score is not None else 0))
-    else:
-        rows.sort(key=lambda r: r.score if r.score is not None else -1)
-    return rows

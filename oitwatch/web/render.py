@@ -1,0 +1,69 @@
+"""Pages from templates, in the reader's language, and the error page for every error."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from oitwatch.web import words
+from oitwatch.web.words import HTTP_ERRORS, Lang, Said
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Environment(
+    loader=PackageLoader("oitwatch.web", "templates"),
+    autoescape=select_autoescape(["html"], default_for_string=True),
+)
+TEMPLATES.globals.update(
+    date_text=words.date_text,
+    time_text=words.time_text,
+    status_label=words.status_label,
+    label=words.label,
+    SOURCES=words.SOURCES,
+    period_in=words.period_in,
+)
+
+
+def lang_of(request: Request) -> Lang:
+    return "en" if request.query_params.get("lang") == "en" else "th"
+
+
+def with_lang(path: str, lang: Lang) -> str:
+    """A link that keeps the reader's language."""
+    if lang != "en":
+        return path
+    return path + ("&" if "?" in path else "?") + "lang=en"
+
+
+def page(name: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    html = TEMPLATES.get_template(name).render(
+        request=request, lang=lang, link=lambda path: with_lang(path, lang), **context
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+class PageError(HTTPException):
+    """An error to show as a page, said in both languages."""
+
+    def __init__(self, status: int, said: Said) -> None:
+        super().__init__(status, said.en)
+        self.said = said
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    """Every HTTP error, Starlette's own (an unknown path, a wrong method) included, as a page
+    in the reader's language."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    said = exc.said if isinstance(exc, PageError) else HTTP_ERRORS.get(status, HTTP_ERRORS[400])
+    return page("error.html", request, status=status, said=said)
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    log.error("error on %s", request.url.path, exc_info=exc)
+    return page("error.html", request, status=500, said=HTTP_ERRORS[500])

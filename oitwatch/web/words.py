@@ -1,0 +1,277 @@
+"""What the web pages say, Thai first: labels for internal values, dates in Bangkok and the
+Buddhist era, stored bilingual notes cut to one language, and errors told as a cause and a fix.
+
+Pure functions: no request, no database. A Thai screen never shows an internal word (a job
+state, a phase, an errno, a punycode host); English stays available with ``?lang=en``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.errors import CheckAborted, NameNotResolved, StorageError, TargetRefused
+
+Lang = Literal["th", "en"]
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543  # Buddhist era = Common era + 543
+_MONTHS_TH = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+]
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One thing said in both languages; ``fix`` is what the reader can do about it."""
+
+    th: str
+    en: str
+    fix_th: str = ""
+    fix_en: str = ""
+
+    def text(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.th
+
+    def fix(self, lang: Lang) -> str:
+        return self.fix_en if lang == "en" else self.fix_th
+
+
+def pick(lang: Lang, th: str, en: str) -> str:
+    return en if lang == "en" else th
+
+
+# -- internal values as words ----------------------------------------------------------------
+
+# The web queue's job states (jobs.JobState values) and the check's phases (Progress.phase).
+JOB_STATES: dict[str, tuple[str, str]] = {
+    "queued": ("รอคิว", "waiting in the queue"),
+    "running": ("กำลังตรวจ", "checking"),
+    "done": ("ตรวจเสร็จแล้ว", "finished"),
+    "failed": ("ตรวจไม่สำเร็จ", "did not finish"),
+}
+PHASES: dict[str, tuple[str, str]] = {
+    "queued": ("รอเริ่มตรวจ", "waiting to start"),
+    "crawl": ("กำลังเปิดหน้าเว็บและเอกสาร", "opening the site's pages and files"),
+    "judge": ("กำลังพิจารณาทีละข้อ", "judging each item"),
+    "done": ("เสร็จแล้ว", "done"),
+}
+# EvidenceSource.source: how a URL came to be judged for an item.
+SOURCES: dict[str, tuple[str, str]] = {
+    "ita_row": ("ลิงก์ในหน้า ITA ของเว็บไซต์", "a row of the site's ITA page"),
+    "declared_file": ("ลิงก์จากไฟล์ที่ระบุ", "the declared-links file"),
+    "discovered": ("พบจากการไล่ดูเว็บไซต์", "found while crawling the site"),
+    "linked_file": ("ไฟล์ที่ลิงก์จากหน้านั้น", "a file linked from that page"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], value: str, lang: Lang) -> str:
+    """A value's words; an unknown value is said as "other" rather than shown raw."""
+    th, en = table.get(value, ("อื่น ๆ", "other"))
+    return pick(lang, th, en)
+
+
+def status_label(status: str, lang: Lang) -> str:
+    try:
+        th, en = STATUS_LABELS[Status(status)]
+    except ValueError:
+        th, en = ("ไม่ทราบสถานะ", "unknown")
+    return pick(lang, th, en)
+
+
+# -- times --------------------------------------------------------------------------------------
+
+
+def local_time(when: datetime) -> datetime:
+    """Stored times are naive UTC (storage.schema.utcnow): shown in Bangkok."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(BANGKOK)
+
+
+def date_text(when: datetime, lang: Lang) -> str:
+    """ "1 ธ.ค. 2569" (Buddhist era) on Thai screens, "1 Dec 2026" in English."""
+    day = local_time(when)
+    if lang == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS_TH[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def time_text(when: datetime, lang: Lang) -> str:
+    day = local_time(when)
+    clock = f"{day.hour:02d}:{day.minute:02d}"
+    if lang == "en":
+        return f"{date_text(when, lang)}, {clock} (Bangkok time)"
+    return f"{date_text(when, lang)} เวลา {clock} น."
+
+
+# -- notes stored in both languages -------------------------------------------------------------
+
+# Run notes are stored as one string in both languages: "ไทย / English", "English; ไทย" or
+# "ไทย / English. Fix: command". Cut at those joints, keep the parts in the reader's language.
+_JOINTS = re.compile(r" / |; ")
+
+
+def note_in(note: str, lang: Lang) -> str | None:
+    """The note in one language, or None when it has no part in that language (a note only
+    in English is for the administrator: a Thai page says so once, not in English)."""
+    parts = [p.strip() for p in _JOINTS.split(note) if p.strip()]
+    wanted = [p for p in parts if bool(_THAI.search(p)) == (lang == "th")]
+    return "; ".join(wanted) if wanted else None
+
+
+def notes_in(notes: list[str], lang: Lang) -> tuple[list[str], int]:
+    """(the notes said in ``lang``, how many could not be)."""
+    said = [note_in(n, lang) for n in notes]
+    return [s for s in said if s], sum(s is None for s in said)
+
+
+def period_in(period: str, lang: Lang) -> str:
+    """A period read ("2568 (body: fiscal-year phrase)"): the years only on a Thai page."""
+    if lang == "en":
+        return period
+    return " ".join(re.findall(r"\b(?:25|26)\d\d\b", period))
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+def display_host(url_or_host: str) -> str:
+    """A host as its owner typed it: Thai domain names shown in Thai, not as xn-- punycode."""
+    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    host = host or url_or_host
+    try:
+        return host.encode("ascii").decode("idna")
+    except (UnicodeError, ValueError):
+        return host
+
+
+_EXAMPLE = "https://www.example.go.th"
+_TYPE_AGAIN = Said(
+    "",
+    "",
+    f"ใส่ที่อยู่เว็บไซต์หลักของหน่วยงานที่เปิดได้จากอินเทอร์เน็ต เช่น {_EXAMPLE}",
+    f"Enter your agency's main website address, one the internet can open, e.g. {_EXAMPLE}",
+)
+# What the address guard (crawler/guard.py) refuses, by the words of its message.
+_REFUSALS: tuple[tuple[str, str], ...] = (
+    ("link-local", "เป็นที่อยู่ภายในของระบบคลาวด์ ไม่ใช่เว็บไซต์สาธารณะ"),
+    ("loopback", "เป็นที่อยู่ของเครื่องเซิร์ฟเวอร์นี้เอง ไม่ใช่เว็บไซต์สาธารณะ"),
+    ("private network", "เป็นที่อยู่ในเครือข่ายภายใน ไม่ใช่เว็บไซต์สาธารณะ"),
+    ("multicast", "เป็นที่อยู่ที่ใช้เปิดเว็บไซต์ไม่ได้"),
+    ("reserved", "เป็นที่อยู่ที่ใช้เปิดเว็บไซต์ไม่ได้"),
+    ("unspecified", "เป็นที่อยู่ที่ใช้เปิดเว็บไซต์ไม่ได้"),
+    ("only http and https", "ตรวจได้เฉพาะที่อยู่ที่ขึ้นต้นด้วย http:// หรือ https://"),
+    ("no host name", "ที่อยู่นี้ไม่มีชื่อเว็บไซต์"),
+    ("bad port", "หมายเลขพอร์ตในที่อยู่ไม่ถูกต้อง"),
+)
+
+
+def explain_error(exc: BaseException, url: str = "") -> Said:
+    """An error met when a check is asked for or run, as a cause and a fix. The English keeps
+    the guard's own words (without errno); the Thai never shows an exception's raw text."""
+    host = display_host(url) if url else ""
+    if isinstance(exc, NameNotResolved):
+        return Said(
+            f"ไม่พบชื่อเว็บไซต์ {host} ในระบบชื่อโดเมน (DNS)",
+            f"the name {host} does not resolve (no such domain, or its DNS is down)",
+            f"ตรวจการสะกดชื่อเว็บไซต์ เช่น {_EXAMPLE} หากสะกดถูกแล้ว ให้ติดต่อผู้ดูแลโดเมน",
+            f"Check the spelling (e.g. {_EXAMPLE}); if it is right, ask whoever runs the domain",
+        )
+    if isinstance(exc, TargetRefused):
+        message = str(exc)
+        th = next((t for key, t in _REFUSALS if key in message), "ไม่ใช่เว็บไซต์สาธารณะ")
+        where = f"{host} " if host and not th.startswith("ตรวจ") else ""
+        return Said(
+            f"{where}{th}",
+            message.replace(urlsplit(url).hostname or "\0", host) if url else message,
+            _TYPE_AGAIN.fix_th,
+            _TYPE_AGAIN.fix_en,
+        )
+    if isinstance(exc, CheckAborted):
+        if str(exc).startswith("no website address"):
+            return Said("ยังไม่ได้ใส่ที่อยู่เว็บไซต์", str(exc), _TYPE_AGAIN.fix_th, _TYPE_AGAIN.fix_en)
+        return Said("ข้อความที่ใส่ไม่ใช่ที่อยู่เว็บไซต์", str(exc), _TYPE_AGAIN.fix_th, _TYPE_AGAIN.fix_en)
+    if isinstance(exc, StorageError):
+        return SAVE_FAILED
+    return Said(
+        "การตรวจหยุดกลางคันเพราะข้อผิดพลาดภายในโปรแกรม",
+        "the check stopped on an internal error",
+        "ลองส่งตรวจใหม่อีกครั้ง หากยังไม่ได้ โปรดแจ้งผู้ดูแลระบบ",
+        "Try again; if it fails again, tell the administrator (the server log has the details)",
+    )
+
+
+SAVE_FAILED = Said(
+    "บันทึกผลการตรวจลงฐานข้อมูลไม่ได้",
+    "the result could not be saved in the database",
+    "แจ้งผู้ดูแลระบบ (พื้นที่ดิสก์เต็ม หรือไฟล์ฐานข้อมูลเสีย)",
+    "Tell the administrator: the disk may be full or the database damaged",
+)
+SHUTTING_DOWN = Said(
+    "เซิร์ฟเวอร์กำลังปิดระหว่างตรวจ",
+    "the server shut down during the check",
+    "ส่งตรวจใหม่อีกครั้งในภายหลัง",
+    "Ask for the check again later",
+)
+
+
+def too_long(limit: int) -> Said:
+    return Said(
+        f"ที่อยู่ยาวเกิน {limit} ตัวอักษร",
+        f"the address is longer than {limit} characters",
+        _TYPE_AGAIN.fix_th,
+        _TYPE_AGAIN.fix_en,
+    )
+
+
+def rate_limited(per_client: int, minutes: int) -> Said:
+    return Said(
+        f"ส่งตรวจได้ไม่เกิน {per_client} ครั้งในทุก {minutes} นาที",
+        f"at most {per_client} checks every {minutes} minutes",
+        "รอสักครู่แล้วส่งตรวจใหม่",
+        "Wait a few minutes and ask again",
+    )
+
+
+# Error pages by HTTP status, for Starlette's own errors (an unknown path, a wrong method).
+HTTP_ERRORS: dict[int, Said] = {
+    400: Said("คำขอไม่ถูกต้อง", "bad request"),
+    401: Said(
+        "ระบบนี้เปิดให้ดูเฉพาะผู้ที่มีรหัสสำหรับอ่าน",
+        "this oitwatch is private: a read token is needed",
+        "ขอรหัสสำหรับอ่านจากผู้ดูแลระบบ",
+        "Ask the administrator for the read token",
+    ),
+    403: Said(
+        "ต้องใช้รหัสผู้ดูแลระบบ",
+        "an admin token is needed",
+        "ขอรหัสผู้ดูแลระบบจากผู้ดูแล",
+        "Ask the administrator",
+    ),
+    404: Said("ไม่พบหน้านี้", "no such page"),
+    405: Said("ใช้วิธีนี้กับหน้านี้ไม่ได้", "method not allowed"),
+    409: Said("ทำตอนนี้ไม่ได้", "not now"),
+    500: Said(
+        "เกิดข้อผิดพลาดภายในโปรแกรม",
+        "internal error",
+        "ลองใหม่อีกครั้ง หากยังไม่ได้ โปรดแจ้งผู้ดูแลระบบ",
+        "Try again; if it persists, tell the administrator",
+    ),
+}
