@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -15,10 +17,21 @@ from oitwatch.web.words import HTTP_ERRORS, Lang, Said
 
 log = logging.getLogger(__name__)
 
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
+
+
+def urls_breakable(text: str) -> Markup:
+    """Text (escaped) whose URLs may break anywhere, its Thai words only between words: a
+    long URL inside a reason or a fix must not push a phone's screen sideways."""
+    escaped = str(escape(text))
+    return Markup(_URL_IN_TEXT.sub(lambda m: f'<span class="url">{m.group(0)}</span>', escaped))
+
+
 TEMPLATES = Environment(
     loader=PackageLoader("oitwatch.web", "templates"),
     autoescape=select_autoescape(["html"], default_for_string=True),
 )
+TEMPLATES.filters["urls_breakable"] = urls_breakable
 TEMPLATES.globals.update(
     date_text=words.date_text,
     time_text=words.time_text,
@@ -26,6 +39,7 @@ TEMPLATES.globals.update(
     label=words.label,
     SOURCES=words.SOURCES,
     period_in=words.period_in,
+    cue_seen=words.cue_seen,
 )
 
 

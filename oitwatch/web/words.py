@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.documents.model import Cue
 from oitwatch.errors import CheckAborted, NameNotResolved, StorageError, TargetRefused
 
 Lang = Literal["th", "en"]
@@ -80,6 +81,26 @@ SOURCES: dict[str, tuple[str, str]] = {
     "discovered": ("พบจากการไล่ดูเว็บไซต์", "found while crawling the site"),
     "linked_file": ("ไฟล์ที่ลิงก์จากหน้านั้น", "a file linked from that page"),
 }
+
+
+# A structure seen instead of words (checklist/checks.py stores "[map]", "[qr]"...).
+CUES: dict[Cue, tuple[str, str]] = {
+    Cue.IMAGE: ("พบภาพ", "an image was seen"),
+    Cue.MAP: ("พบแผนที่", "a map was seen"),
+    Cue.TABLE: ("พบตาราง", "a table was seen"),
+    Cue.FORM: ("พบแบบฟอร์มบนหน้าเว็บ", "a form was seen on the page"),
+    Cue.QR: ("พบภาพคิวอาร์โค้ด", "a QR code image was seen"),
+}
+_CUE_SNIPPET = re.compile(r"\[(\w+)\]")
+
+
+def cue_seen(snippet: str, lang: Lang) -> str | None:
+    """The words for a snippet that is a structure marker, e.g. "[map]"; None for text."""
+    match = _CUE_SNIPPET.fullmatch(snippet.strip())
+    if match is None or match.group(1) not in {c.value for c in Cue}:
+        return None
+    th, en = CUES[Cue(match.group(1))]
+    return pick(lang, th, en)
 
 
 def label(table: dict[str, tuple[str, str]], value: str, lang: Lang) -> str:

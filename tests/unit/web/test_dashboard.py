@@ -1,0 +1,136 @@
+"""The dashboard's rows in a fixed number of queries, and forgetting one mistyped site."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy import event
+
+from oitwatch.checklist.findings import Status
+from oitwatch.storage import Database, RunStatus, open_database
+from oitwatch.web.queries import dashboard_lines
+from tests.unit.web.helpers import CHECKLIST, CHROMIUM, CHROMIUM_ARGS, Server, settings_for, store
+
+
+def _counting(db: Database) -> list[str]:
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    return statements
+
+
+def test_the_dashboard_asks_the_same_few_queries_for_any_number_of_sites(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'd.db'}")
+    try:
+        # Site a: O1 passed, O2 partly, then both became problems (2 new); O3 was already one.
+        store(db, "http://a.go.th/", {"O3": Status.MISSING})
+        store(
+            db, "http://a.go.th/", {"O1": Status.BROKEN, "O2": Status.MISSING, "O3": Status.MISSING}
+        )
+        store(db, "http://b.go.th/", {"O5": Status.OUTDATED}, province="ตรัง")  # first run only
+        store(db, "http://b.go.th/", {}, province="ตรัง", complete=False)  # a failed run: ignored
+        statements = _counting(db)
+        lines = {line.site.url: line for line in dashboard_lines(db)}
+        few = len(statements)
+        assert (lines["http://a.go.th/"].failing, lines["http://a.go.th/"].new_problems) == (3, 2)
+        assert (lines["http://b.go.th/"].failing, lines["http://b.go.th/"].new_problems) == (1, 0)
+        assert [line.site.url for line in dashboard_lines(db, province="ตรัง")] == [
+            "http://b.go.th/"
+        ]
+
+        for n in range(8):
+            store(db, f"http://s{n}.go.th/", {"O7": Status.MISSING})
+            store(db, f"http://s{n}.go.th/", {"O7": Status.MISSING, "O8": Status.BROKEN})
+        statements.clear()
+        assert len(dashboard_lines(db)) == 10
+        assert len(statements) == few == 3  # not one (or three) per site
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _rows(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("sites", "runs", "item_results", "batches")
+        }
+
+
+def test_forgetting_a_mistyped_site_asks_first_and_touches_no_other(
+    tmp_path: Path, chromium: Browser
+) -> None:
+    settings = settings_for(tmp_path, allow_loopback=True, admin_token="s3cret")
+    shot = tmp_path / "screenshots" / "run-1" / "O1.png"
+    shot.parent.mkdir(parents=True)
+    shot.write_bytes(b"\x89PNG")
+    db = open_database(settings.database_url)
+    batch = db.start_batch(2, 2568, "manual")
+    typo = store(db, "http://typo.go.th/", {"O2": Status.BROKEN}, screenshot=shot)
+    store(db, "http://typo.go.th/", {"O2": Status.BROKEN})
+    kept = store(db, "http://kept.go.th/", {"O4": Status.MISSING})
+    db.end_batch(batch, RunStatus.COMPLETED)
+    db.close()
+    before = _rows(Path(settings.database))
+    forget = f"/sites/{typo}/forget"
+    form: dict[str, Any] = {"admin_token": "s3cret", "confirm": "yes"}
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        # Every refusal deletes nothing: no token, a wrong one, no confirmation, another site.
+        assert client.post(forget, data={"confirm": "yes"}).status_code == 403
+        assert client.post(forget, data={**form, "admin_token": "nope"}).status_code == 403
+        unconfirmed = client.post(forget, data={"admin_token": "s3cret"})
+        assert unconfirmed.status_code == 400 and "ยังไม่ได้ยืนยัน" in unconfirmed.text
+        cross = client.post(forget, data=form, headers={"Origin": "http://evil.example"})
+        assert cross.status_code == 403
+        cross = client.post(forget, data=form, headers={"Sec-Fetch-Site": "cross-site"})
+        assert cross.status_code == 403
+        assert _rows(Path(settings.database)) == before and shot.exists()
+
+        # The way a webmaster does it: the dashboard's link, the page that says what goes.
+        page = chromium.new_page()
+        page.goto(base + "/dashboard")
+        assert page.locator("tr.site-row").count() == 2
+        page.locator(f'tr.site-row[data-site="{typo}"] a.forget').click()
+        assert "2 ครั้ง" in page.locator("main").inner_text()
+        page.get_by_label("รหัสผู้ดูแลระบบ").fill("s3cret")
+        page.get_by_label("ยืนยัน ลบผลการตรวจทั้งหมดของเว็บไซต์นี้").check()
+        page.get_by_role("button", name="ลบประวัติ").click()
+        page.wait_for_url("**/dashboard?forgotten=2")
+        assert page.locator("tr.site-row").count() == 1
+        assert "ลบประวัติการตรวจของเว็บไซต์ที่เลือกแล้ว (2 ครั้ง)" in page.inner_text("main")
+        page.close()
+        assert client.get(f"/sites/{typo}").status_code == 404
+        assert client.get(f"/sites/{kept}").status_code == 200
+    after = _rows(Path(settings.database))
+    assert after == {
+        "sites": before["sites"] - 1,
+        "runs": before["runs"] - 2,
+        "item_results": before["item_results"] - 2 * len(CHECKLIST.items),
+        "batches": before["batches"],
+    }
+    assert not shot.exists()
+
+
+def test_without_an_admin_token_nothing_can_be_forgotten(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, allow_loopback=True)
+    db = open_database(settings.database_url)
+    site = store(db, "http://typo.go.th/", {})
+    db.close()
+    with Server(settings) as base, httpx.Client(base_url=base) as client:
+        asked = client.get(f"/sites/{site}/forget")
+        assert asked.status_code == 200 and "ยังไม่ได้ตั้งรหัสผู้ดูแลระบบ" in asked.text
+        refused = client.post(f"/sites/{site}/forget", data={"confirm": "yes", "admin_token": ""})
+        assert refused.status_code == 403
+        assert client.get(f"/sites/{site}").status_code == 200

@@ -1,0 +1,92 @@
+"""What the web pages say: pure functions, no server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime
+
+import pytest
+
+from oitwatch.checklist.loader import FormChoice
+from oitwatch.crawler.guard import NameNotResolved, TargetRefused, check_target
+from oitwatch.errors import CheckAborted
+from oitwatch.pipeline import capabilities
+from oitwatch.pipeline.site import normalise_site_url
+from oitwatch.web import words
+from oitwatch.web.jobs import JobState
+
+
+def test_dates_are_bangkok_time_in_the_buddhist_era() -> None:
+    late = datetime(2026, 12, 1, 18, 30)  # stored naive UTC: 01:30 the next day in Bangkok
+    assert words.date_text(late, "th") == "2 ธ.ค. 2569"
+    assert words.time_text(late, "th") == "2 ธ.ค. 2569 เวลา 01:30 น."
+    assert words.time_text(late, "en") == "2 Dec 2026, 01:30 (Bangkok time)"
+
+
+def test_stored_notes_are_cut_to_the_readers_language() -> None:
+    form = FormChoice(2568, 2569, pinned=False).note  # "ไทย / English"
+    assert words.note_in(form, "th") == FormChoice(2568, 2569, pinned=False).note_th
+    assert words.note_in(form, "en") == FormChoice(2568, 2569, pinned=False).note_en
+    weakened = capabilities.weakened_warning("ocr")  # "ไทย / English. Fix: command"
+    th = words.note_in(weakened, "th")
+    assert th is not None and th.startswith("ตรวจได้ไม่เต็มที่") and "Fix" not in th
+    timeout = "time limit (600 s) reached: 3 URL(s) not fetched; หมดเวลาตรวจก่อนครบทุกหน้า"
+    assert words.note_in(timeout, "th") == "หมดเวลาตรวจก่อนครบทุกหน้า"
+    assert words.note_in(timeout, "en") == "time limit (600 s) reached: 3 URL(s) not fetched"
+    # Only English: not shown on a Thai page, but counted so the page can say where it is.
+    assert words.notes_in(["judged the first 5 of 9 links", form], "th") == (
+        [FormChoice(2568, 2569, pinned=False).note_th],
+        1,
+    )
+
+
+def test_every_job_state_and_status_has_thai_words() -> None:
+    for state in JobState:
+        th = words.label(words.JOB_STATES, state.value, "th")
+        assert th != words.label(words.JOB_STATES, "no such state", "th"), state
+        assert re.search("[ก-๙]", th), state
+    assert words.label(words.PHASES, "crawl", "th") == "กำลังเปิดหน้าเว็บและเอกสาร"
+    assert words.status_label("off_site", "th") == "อยู่นอกเว็บไซต์หลัก"
+    assert words.status_label("nonsense", "th") == "ไม่ทราบสถานะ"
+
+
+def _refusal(url: str) -> TargetRefused:
+    with pytest.raises(TargetRefused) as caught:
+        asyncio.run(check_target(url, allow_loopback=False))
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("url", "thai"),
+    [
+        ("http://169.254.169.254/latest/", "ระบบคลาวด์"),
+        ("http://127.0.0.1/", "เครื่องเซิร์ฟเวอร์นี้เอง"),
+        ("http://10.1.2.3/", "เครือข่ายภายใน"),
+        ("http://224.0.0.1/", "เปิดเว็บไซต์ไม่ได้"),
+        ("ftp://www.example.go.th/", "http:// หรือ https://"),
+        ("http://www.example.go.th:99999/", "พอร์ต"),
+    ],
+)
+def test_the_guards_refusals_are_said_in_thai(url: str, thai: str) -> None:
+    """Built from the guard's real messages: a new wording there fails here, not on a page."""
+    said = words.explain_error(_refusal(url), url)
+    assert thai in said.th and said.fix_th
+    assert not re.search("[A-Za-z]{3,} [A-Za-z]{3,}", said.th), said.th  # no English in Thai
+
+
+def test_a_thai_domain_that_does_not_resolve_is_shown_in_thai_without_errno() -> None:
+    url = normalise_site_url("อบต.ทดสอบ.ไทย")  # punycode in the URL, as the crawler holds it
+    assert "xn--" in url
+    exc = NameNotResolved(f"the name {url.split('/')[2]} does not resolve: [Errno -2] Name")
+    said = words.explain_error(exc, url)
+    assert "อบต.ทดสอบ.ไทย" in said.th and "อบต.ทดสอบ.ไทย" in said.en
+    for text in (said.th, said.en, said.fix_th):
+        assert "xn--" not in text and "Errno" not in text
+
+
+def test_input_errors_and_crashes_have_a_cause_and_a_fix() -> None:
+    assert words.explain_error(CheckAborted("no website address given")).th == ("ยังไม่ได้ใส่ที่อยู่เว็บไซต์")
+    crash = words.explain_error(RuntimeError("[Errno 28] No space left on device"))
+    assert "Errno" not in crash.th + crash.en and crash.fix_th
+    assert "2048" in words.too_long(2048).th
