@@ -99,9 +99,10 @@ def test_forgetting_a_mistyped_site_asks_first_and_touches_no_other(
         assert _rows(Path(settings.database)) == before and shot.exists()
 
         # The way a webmaster does it: the dashboard's link, the page that says what goes.
-        page = chromium.new_page()
+        page = chromium.new_page(viewport={"width": 375, "height": 800})
         page.goto(base + "/dashboard")
         assert page.locator("tr.site-row").count() == 2
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
         page.locator(f'tr.site-row[data-site="{typo}"] a.forget').click()
         assert "2 ครั้ง" in page.locator("main").inner_text()
         page.get_by_label("รหัสผู้ดูแลระบบ").fill("s3cret")
