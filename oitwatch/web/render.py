@@ -40,6 +40,8 @@ TEMPLATES.globals.update(
     SOURCES=words.SOURCES,
     period_in=words.period_in,
     cue_seen=words.cue_seen,
+    display_url=words.display_url,
+    display_host=words.display_host,
 )
 
 

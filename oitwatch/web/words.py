@@ -183,6 +183,14 @@ def display_host(url_or_host: str) -> str:
         return host
 
 
+def display_url(url: str) -> str:
+    """A URL to read (links keep the real one): its Thai host name in Thai."""
+    parts = urlsplit(url)
+    if not parts.hostname or "xn--" not in parts.hostname:
+        return url
+    return url.replace(parts.hostname, display_host(parts.hostname), 1)
+
+
 _EXAMPLE = "https://www.example.go.th"
 _TYPE_AGAIN = Said(
     "",

@@ -90,3 +90,11 @@ def test_input_errors_and_crashes_have_a_cause_and_a_fix() -> None:
     crash = words.explain_error(RuntimeError("[Errno 28] No space left on device"))
     assert "Errno" not in crash.th + crash.en and crash.fix_th
     assert "2048" in words.too_long(2048).th
+
+
+def test_a_thai_host_is_shown_in_thai_and_others_unchanged() -> None:
+    url = normalise_site_url("อบต.ทดสอบ.ไทย/ita")
+    assert words.display_url(url) == "http://อบต.ทดสอบ.ไทย/ita"
+    assert words.display_url("http://www.example.go.th/a?b=xn--") == (
+        "http://www.example.go.th/a?b=xn--"
+    )
