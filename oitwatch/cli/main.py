@@ -200,6 +200,8 @@ def _run_check(
 ) -> CheckReport:
     """Check one site and print its report; exits 2 when it cannot run, 3 on a bug."""
     from oitwatch.pipeline.site import check_site
+    from oitwatch.present.json_report import report_json_text
+    from oitwatch.present.model import check_view
     from oitwatch.present.table import render_table
 
     try:
@@ -212,11 +214,7 @@ def _run_check(
         report = asyncio.run(
             check_site(url, settings, db, declared_file=declared, on_progress=progress)
         )
-        text = (
-            json.dumps(report.to_json(), ensure_ascii=False, indent=2)
-            if as_json
-            else render_table(report)
-        )
+        text = report_json_text(check_view(db, report)) if as_json else render_table(report)
     except KeyboardInterrupt:
         progress.done()
         click.echo("oitwatch: interrupted; the run is stored as 'interrupted'", err=True)
@@ -595,15 +593,17 @@ def report(
 
     Example: oitwatch report --province กระบี่ --format html --output krabi.html
     """
-    from oitwatch.present.stored import site_rows, to_csv, to_html, to_json
+    from oitwatch.present.model import site_summaries
+    from oitwatch.present.spreadsheet import sites_csv
+    from oitwatch.present.stored import sites_html, sites_json
 
     settings = _settings(ctx, database=database)
     db = _database(settings)
     try:
-        rows = site_rows(db, province)
+        rows = site_summaries(db, province)
     finally:
         db.close()
-    text = {"csv": to_csv, "json": to_json, "html": to_html}[fmt](rows)
+    text = {"csv": sites_csv, "json": sites_json, "html": sites_html}[fmt](rows)
     if output is None:
         click.echo(text, nl=False)
     else:

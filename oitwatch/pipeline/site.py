@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from oitwatch.checklist import Checklist, Item, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
@@ -98,52 +98,6 @@ class CheckReport:
             f"กฎข้อนี้อนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ความเชื่อมั่น: {_CONFIDENCE_TH[rule.confidence.value]})",
             f"rule inferred from public agency pages (confidence: {rule.confidence.value})",
         )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "checklist": self.checklist.id,
-            "fiscal_year": self.checklist.fiscal_year,
-            "site_status": self.site_status,
-            "pages_fetched": self.pages_fetched,
-            "pages_rendered": self.pages_rendered,
-            "run_id": self.run_id,
-            "score_estimate": {
-                "oit": self.estimate.oit,
-                "indicators": self.estimate.indicators,
-                "sub_indicators": self.estimate.sub_indicators,
-                "method": self.estimate.method,
-            },
-            "notes": self.notes,
-            "form_note": self.form_note,
-            "warnings": self.warnings,
-            "items": [
-                {
-                    "id": item.id,
-                    "heading_th": item.heading_th,
-                    "heading_en": item.gloss_en,
-                    "status": item.status.value,
-                    "url": item.url,
-                    "declared": item.declared,
-                    "score": item.score,
-                    "found_elements": item.found_elements,
-                    "missing_elements": item.missing_elements,
-                    "ocr": item.ocr,
-                    "screenshot": item.screenshot,
-                    "years_found": item.years_found,
-                    "evidence_urls": item.evidence_urls,
-                    "evidence": item.evidence(),
-                    "reason_th": item.reason_th,
-                    "reason_en": item.reason_en,
-                    "fix_th": item.fix_th,
-                    "fix_en": item.fix_en,
-                    "weakened_by": self.weakened.get(item.id, []),
-                    "rule_confidence": self.checklist.item(item.id).confidence.value,
-                    "rule_note": " / ".join(self.rule_note(item.id) or ()),
-                }
-                for item in self.items
-            ],
-        }
 
 
 def normalise_site_url(raw: str) -> str:

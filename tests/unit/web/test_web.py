@@ -289,23 +289,3 @@ def test_url_length_ids_headers_and_csv_formulas(tmp_path: Path) -> None:
     for template in templates.glob("*.html"):  # the CSP allows no inline script
         text = template.read_text(encoding="utf-8")
         assert "<script>" not in text and " on" + "click=" not in text, template
-
-
-def test_csv_exports_neutralise_formulas() -> None:
-    from oitwatch.present.stored import SiteRow, to_csv
-
-    hostile = SiteRow(
-        agency='=HYPERLINK("http://evil","click")',
-        agency_type="+cmd",
-        province="@SUM(A1)",
-        url="-2+3",
-        checked_at="2026-12-01",
-        site_status="ok",
-        oit_estimate=50.0,
-        passed=1,
-        items=28,
-        failing="O5:broken",
-    )
-    row = next(r for r in csv.reader(io.StringIO(to_csv([hostile]))) if r[0] != "agency")
-    assert row[:4] == ['\'=HYPERLINK("http://evil","click")', "'+cmd", "'@SUM(A1)", "'-2+3"]
-    assert row[4:7] == ["2026-12-01", "ok", "50.00"]
