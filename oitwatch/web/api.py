@@ -3,8 +3,8 @@ registry editor and the run-all button (admin, behind the gate in app.py), the h
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -12,11 +12,12 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from oitwatch.config.registry import SiteEntry, load_registry, merge_sites, save_registry
 from oitwatch.errors import NameNotResolved, OitwatchError, TargetRefused
+from oitwatch.present.json_report import report_json_text
+from oitwatch.present.spreadsheet import report_csv
 from oitwatch.web.jobs import RateLimited
 from oitwatch.web.pages import MAX_URL_LENGTH, find_job, find_report, job_data
-from oitwatch.web.render import PageError
+from oitwatch.web.render import PageError, lang_of
 from oitwatch.web.state import web_state
-from oitwatch.web.views import report_csv, report_json
 from oitwatch.web.words import HTTP_ERRORS, Said
 
 NO_SCREENSHOT = Said("ไม่มีภาพหน้าจอของข้อนี้", "no screenshot")
@@ -30,15 +31,16 @@ async def report_download(request: Request) -> Response:
     if request.path_params["fmt"] not in ("csv", "json"):
         raise PageError(404, HTTP_ERRORS[404])
     view = find_report(request)
-    name = f"oitwatch-{view.site.host}-run{view.run.id}"
-    if request.path_params["fmt"] == "csv":
+    name = f"oitwatch-{urlsplit(view.site_url).hostname}-run{view.run_id}"
+    if request.path_params["fmt"] == "csv":  # in the reader's language, as the page
         return Response(
-            "\ufeff" + report_csv(view),  # the BOM: Excel then reads the Thai as UTF-8
+            "\ufeff"
+            + report_csv(view, lang_of(request)),  # the BOM: Excel then reads the Thai as UTF-8
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    return Response(
-        json.dumps(report_json(view), ensure_ascii=False, indent=2),
+    return Response(  # the one JSON contract, the CLI's too: both languages, for programs
+        report_json_text(view),
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
     )

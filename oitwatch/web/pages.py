@@ -13,13 +13,13 @@ from starlette.responses import RedirectResponse, Response
 from oitwatch.errors import CheckAborted, TargetRefused
 from oitwatch.fleet.store import fleet_progress
 from oitwatch.pipeline.site import normalise_site_url
-from oitwatch.web import words
+from oitwatch.present.model import ReportView, report_view
+from oitwatch.web import views, words
 from oitwatch.web.auth import client_address, is_admin, same_origin
 from oitwatch.web.jobs import Job, JobState, RateLimited
 from oitwatch.web.queries import dashboard_lines, forget_site, run_count, sort_lines
 from oitwatch.web.render import PageError, lang_of, page, with_lang
 from oitwatch.web.state import web_state
-from oitwatch.web.views import ReportView, report_view
 from oitwatch.web.words import HTTP_ERRORS, Said
 
 MAX_URL_LENGTH = 2048
@@ -64,7 +64,7 @@ def job_data(request: Request, job: Job) -> dict[str, Any]:
 
 
 def find_report(request: Request) -> ReportView:
-    view = report_view(web_state(request).db, path_id(request, "site_id"), lang_of(request))
+    view = report_view(web_state(request).db, path_id(request, "site_id"))
     if view is None:
         raise PageError(404, NO_REPORT)
     return view
@@ -102,11 +102,16 @@ async def job_page(request: Request) -> Response:
 
 async def report(request: Request) -> Response:
     view = find_report(request)
-    notes, hidden = view.notes
+    lang = lang_of(request)
+    notes, hidden = views.notes(view, lang)
     return page(
         "report.html",
         request,
         view=view,
+        counts=views.counts(view, lang),
+        to_fix=views.to_fix(view),
+        warnings=views.warnings(view, lang),
+        why=lambda item: views.why(item, lang),
         notes=notes,
         hidden_notes=hidden,
         only_fix=request.query_params.get("only") == "fix",
@@ -147,7 +152,7 @@ def _forget_page(
         request,
         status=status,
         view=view,
-        runs=run_count(state.db, view.site.id),
+        runs=run_count(state.db, view.site_id),
         needs_token=state.settings.web.admin_token is not None,
         said=said,
     )
@@ -193,9 +198,9 @@ async def forget(request: Request) -> Response:
         return _forget_page(request, view, 403, WRONG_TOKEN)
     if form.get("confirm") != "yes":
         return _forget_page(request, view, 400, NOT_CONFIRMED)
-    if state.queue.active(view.site.url):
+    if state.queue.active(view.site_url):
         return _forget_page(request, view, 409, BUSY)
-    gone = forget_site(state.db, view.site.id, Path(state.settings.render.screenshots_dir))
+    gone = forget_site(state.db, view.site_id, Path(state.settings.render.screenshots_dir))
     runs = gone.runs if gone else 0
     return RedirectResponse(
         with_lang(f"/dashboard?forgotten={runs}", lang_of(request)), status_code=303

@@ -1,5 +1,5 @@
-"""The two questions only the web asks of the database: the dashboard's rows in a fixed
-number of queries whatever the number of sites, and forgetting one site's history.
+"""Two questions the web asks of the database: the dashboard's rows (present's SiteSummary)
+in a fixed number of queries whatever the number of sites, and forgetting one site's history.
 
 They sit here, not in oitwatch/storage, while storage/database.py is being split by aggregate;
 they use only the tables (storage.schema) and ``Database.session``.
@@ -15,24 +15,11 @@ from sqlalchemy.orm import aliased
 
 from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist.findings import Status
+from oitwatch.present.model import SiteSummary
 from oitwatch.storage import Database, ItemResultRow, ResourceRow, Run, RunStatus, Site
 from oitwatch.storage.schema import AlertState, FleetJob, OutboxMessage
 
 _COMPLETED = RunStatus.COMPLETED.value
-
-
-@dataclass(frozen=True)
-class SiteLine:
-    """One site on the dashboard: its newest completed run and what it says."""
-
-    site: Site
-    run: Run
-    failing: int  # items not passed
-    new_problems: int  # items now broken/missing/off-site that passed (or partly) the run before
-
-    @property
-    def score(self) -> float | None:
-        return self.run.oit_estimate
 
 
 def _newest(province: str | None, agency_type: str | None) -> Select[int, int]:
@@ -52,9 +39,10 @@ def _newest(province: str | None, agency_type: str | None) -> Select[int, int]:
 
 def dashboard_lines(
     db: Database, province: str | None = None, agency_type: str | None = None
-) -> list[SiteLine]:
-    """Three queries for any number of sites (the sites with their runs, the failing counts,
-    the new problems), where one per site made a 7,850-site dashboard crawl."""
+) -> list[SiteSummary]:
+    """present's ``site_summaries(with_changes=True)`` in three queries for any number of sites
+    (the sites with their newest runs, those runs' item statuses, the new problems), where one
+    per site, and two more for the changes, made a 7,850-site dashboard crawl."""
     newest = _newest(province, agency_type).subquery()
     previous = (
         select(Run.site_id, func.max(Run.id).label("run_id"))
@@ -69,15 +57,15 @@ def dashboard_lines(
             select(Site, Run)
             .join(newest, newest.c.site_id == Site.id)
             .join(Run, Run.id == newest.c.run_id)
+            .order_by(Site.province, Site.name, Site.url)
         ).all()
-        failing: dict[int, int] = dict(
-            session.execute(
-                select(ItemResultRow.run_id, func.count())
-                .join(newest, newest.c.run_id == ItemResultRow.run_id)
-                .where(ItemResultRow.status != Status.PASS.value)
-                .group_by(ItemResultRow.run_id)
-            ).all()
-        )
+        statuses: dict[int, list[tuple[str, Status]]] = {}
+        for run_id, item_id, status in session.execute(
+            select(ItemResultRow.run_id, ItemResultRow.item_id, ItemResultRow.status)
+            .join(newest, newest.c.run_id == ItemResultRow.run_id)
+            .order_by(ItemResultRow.run_id, ItemResultRow.position)
+        ):
+            statuses.setdefault(run_id, []).append((item_id, Status(status)))
         new: dict[int, int] = dict(
             session.execute(
                 select(newest.c.site_id, func.count())
@@ -94,14 +82,39 @@ def dashboard_lines(
                 .group_by(newest.c.site_id)
             ).all()
         )
-    return [SiteLine(site, run, failing.get(run.id, 0), new.get(site.id, 0)) for site, run in pairs]
+    out = []
+    for site, run in pairs:
+        items = statuses.get(run.id, [])
+        out.append(
+            SiteSummary(
+                site_id=site.id,
+                url=site.url,
+                host=site.host,
+                agency=site.name or site.host,
+                agency_type=site.agency_type or "",
+                province=site.province or "",
+                run_id=run.id,
+                checked_at=run.started_at,
+                site_status=run.site_status or "",
+                oit_estimate=run.oit_estimate,
+                passed=sum(status is Status.PASS for _, status in items),
+                items=len(items),
+                failing=tuple((i, status) for i, status in items if status is not Status.PASS),
+                new_problems=new.get(site.id, 0),
+            )
+        )
+    return out
 
 
-def sort_lines(lines: list[SiteLine], sort: str) -> list[SiteLine]:
+def sort_lines(lines: list[SiteSummary], sort: str) -> list[SiteSummary]:
     """Lowest score first (sites never scored first of all), or most new problems first."""
+
+    def score(line: SiteSummary) -> float:
+        return line.oit_estimate if line.oit_estimate is not None else -1
+
     if sort == "problems":
-        return sorted(lines, key=lambda r: (-r.new_problems, r.score if r.score is not None else 0))
-    return sorted(lines, key=lambda r: r.score if r.score is not None else -1)
+        return sorted(lines, key=lambda line: (-line.new_problems, max(score(line), 0)))
+    return sorted(lines, key=score)
 
 
 @dataclass(frozen=True)

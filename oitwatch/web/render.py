@@ -12,8 +12,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from oitwatch.present import labels
+from oitwatch.present.labels import Lang
 from oitwatch.web import words
-from oitwatch.web.words import HTTP_ERRORS, Lang, Said
+from oitwatch.web.words import HTTP_ERRORS, Said
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +35,20 @@ TEMPLATES = Environment(
 )
 TEMPLATES.filters["urls_breakable"] = urls_breakable
 TEMPLATES.globals.update(
-    date_text=words.date_text,
-    time_text=words.time_text,
-    status_label=words.status_label,
-    label=words.label,
-    SOURCES=words.SOURCES,
-    period_in=words.period_in,
-    cue_seen=words.cue_seen,
+    format_date=labels.format_date,
+    format_when=labels.format_when,
     display_url=words.display_url,
     display_host=words.display_host,
 )
 
 
 def lang_of(request: Request) -> Lang:
-    return "en" if request.query_params.get("lang") == "en" else "th"
+    return Lang.EN if request.query_params.get("lang") == "en" else Lang.TH
 
 
 def with_lang(path: str, lang: Lang) -> str:
     """A link that keeps the reader's language."""
-    if lang != "en":
+    if lang != Lang.EN:
         return path
     return path + ("&" if "?" in path else "?") + "lang=en"
 

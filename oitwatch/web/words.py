@@ -1,5 +1,6 @@
-"""What the web pages say, Thai first: labels for internal values, dates in Bangkok and the
-Buddhist era, stored bilingual notes cut to one language, and errors told as a cause and a fix.
+"""What only the web pages say, Thai first: words for the web's own internal values (job
+states, phases, evidence sources, structure cues), host names in Thai, and errors told as a
+cause and a fix. Statuses, dates and notes are present's (oitwatch.present.labels).
 
 Pure functions: no request, no database. A Thai screen never shows an internal word (a job
 state, a phase, an errno, a punycode host); English stays available with ``?lang=en``.
@@ -9,34 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from oitwatch.checklist.findings import STATUS_LABELS, Status
 from oitwatch.documents.model import Cue
 from oitwatch.errors import CheckAborted, NameNotResolved, StorageError, TargetRefused
-
-Lang = Literal["th", "en"]
-BANGKOK = ZoneInfo("Asia/Bangkok")
-BE_OFFSET = 543  # Buddhist era = Common era + 543
-_MONTHS_TH = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-]
-_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_THAI = re.compile("[\u0e00-\u0e7f]")
+from oitwatch.present.labels import Bilingual, Lang
 
 
 @dataclass(frozen=True)
@@ -56,7 +34,7 @@ class Said:
 
 
 def pick(lang: Lang, th: str, en: str) -> str:
-    return en if lang == "en" else th
+    return Bilingual(th, en).pick(lang)
 
 
 # -- internal values as words ----------------------------------------------------------------
@@ -107,60 +85,6 @@ def label(table: dict[str, tuple[str, str]], value: str, lang: Lang) -> str:
     """A value's words; an unknown value is said as "other" rather than shown raw."""
     th, en = table.get(value, ("อื่น ๆ", "other"))
     return pick(lang, th, en)
-
-
-def status_label(status: str, lang: Lang) -> str:
-    try:
-        th, en = STATUS_LABELS[Status(status)]
-    except ValueError:
-        th, en = ("ไม่ทราบสถานะ", "unknown")
-    return pick(lang, th, en)
-
-
-# -- times --------------------------------------------------------------------------------------
-
-
-def local_time(when: datetime) -> datetime:
-    """Stored times are naive UTC (storage.schema.utcnow): shown in Bangkok."""
-    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    return aware.astimezone(BANGKOK)
-
-
-def date_text(when: datetime, lang: Lang) -> str:
-    """ "1 ธ.ค. 2569" (Buddhist era) on Thai screens, "1 Dec 2026" in English."""
-    day = local_time(when)
-    if lang == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day} {_MONTHS_TH[day.month - 1]} {day.year + BE_OFFSET}"
-
-
-def time_text(when: datetime, lang: Lang) -> str:
-    day = local_time(when)
-    clock = f"{day.hour:02d}:{day.minute:02d}"
-    if lang == "en":
-        return f"{date_text(when, lang)}, {clock} (Bangkok time)"
-    return f"{date_text(when, lang)} เวลา {clock} น."
-
-
-# -- notes stored in both languages -------------------------------------------------------------
-
-# Run notes are stored as one string in both languages: "ไทย / English", "English; ไทย" or
-# "ไทย / English. Fix: command". Cut at those joints, keep the parts in the reader's language.
-_JOINTS = re.compile(r" / |; ")
-
-
-def note_in(note: str, lang: Lang) -> str | None:
-    """The note in one language, or None when it has no part in that language (a note only
-    in English is for the administrator: a Thai page says so once, not in English)."""
-    parts = [p.strip() for p in _JOINTS.split(note) if p.strip()]
-    wanted = [p for p in parts if bool(_THAI.search(p)) == (lang == "th")]
-    return "; ".join(wanted) if wanted else None
-
-
-def notes_in(notes: list[str], lang: Lang) -> tuple[list[str], int]:
-    """(the notes said in ``lang``, how many could not be)."""
-    said = [note_in(n, lang) for n in notes]
-    return [s for s in said if s], sum(s is None for s in said)
 
 
 def period_in(period: str, lang: Lang) -> str:

@@ -4,51 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime
 
 import pytest
 
-from oitwatch.checklist.loader import FormChoice
 from oitwatch.crawler.guard import NameNotResolved, TargetRefused, check_target
 from oitwatch.errors import CheckAborted
-from oitwatch.pipeline import capabilities
 from oitwatch.pipeline.site import normalise_site_url
+from oitwatch.present.labels import Lang
 from oitwatch.web import words
 from oitwatch.web.jobs import JobState
 
 
-def test_dates_are_bangkok_time_in_the_buddhist_era() -> None:
-    late = datetime(2026, 12, 1, 18, 30)  # stored naive UTC: 01:30 the next day in Bangkok
-    assert words.date_text(late, "th") == "2 ธ.ค. 2569"
-    assert words.time_text(late, "th") == "2 ธ.ค. 2569 เวลา 01:30 น."
-    assert words.time_text(late, "en") == "2 Dec 2026, 01:30 (Bangkok time)"
-
-
-def test_stored_notes_are_cut_to_the_readers_language() -> None:
-    form = FormChoice(2568, 2569, pinned=False).note  # "ไทย / English"
-    assert words.note_in(form, "th") == FormChoice(2568, 2569, pinned=False).note_th
-    assert words.note_in(form, "en") == FormChoice(2568, 2569, pinned=False).note_en
-    weakened = capabilities.weakened_warning("ocr")  # "ไทย / English. Fix: command"
-    th = words.note_in(weakened, "th")
-    assert th is not None and th.startswith("ตรวจได้ไม่เต็มที่") and "Fix" not in th
-    timeout = "time limit (600 s) reached: 3 URL(s) not fetched; หมดเวลาตรวจก่อนครบทุกหน้า"
-    assert words.note_in(timeout, "th") == "หมดเวลาตรวจก่อนครบทุกหน้า"
-    assert words.note_in(timeout, "en") == "time limit (600 s) reached: 3 URL(s) not fetched"
-    # Only English: not shown on a Thai page, but counted so the page can say where it is.
-    assert words.notes_in(["judged the first 5 of 9 links", form], "th") == (
-        [FormChoice(2568, 2569, pinned=False).note_th],
-        1,
-    )
-
-
 def test_every_job_state_and_status_has_thai_words() -> None:
     for state in JobState:
-        th = words.label(words.JOB_STATES, state.value, "th")
-        assert th != words.label(words.JOB_STATES, "no such state", "th"), state
+        th = words.label(words.JOB_STATES, state.value, Lang.TH)
+        assert th != words.label(words.JOB_STATES, "no such state", Lang.TH), state
         assert re.search("[ก-๙]", th), state
-    assert words.label(words.PHASES, "crawl", "th") == "กำลังเปิดหน้าเว็บและเอกสาร"
-    assert words.status_label("off_site", "th") == "อยู่นอกเว็บไซต์หลัก"
-    assert words.status_label("nonsense", "th") == "ไม่ทราบสถานะ"
+    assert words.label(words.PHASES, "crawl", Lang.TH) == "กำลังเปิดหน้าเว็บและเอกสาร"
+    assert words.label(words.PHASES, "nonsense", Lang.TH) == "อื่น ๆ"  # never the raw value
+    assert words.cue_seen("[map]", Lang.TH) == "พบแผนที่"
+    assert words.cue_seen("[ภาพ] ผังองค์กร", Lang.TH) is None  # text read, not a cue
 
 
 def _refusal(url: str) -> TargetRefused:
