@@ -27,47 +27,43 @@ class Said:
     fix_en: str = ""
 
     def text(self, lang: Lang) -> str:
-        return self.en if lang == "en" else self.th
+        return Bilingual(self.th, self.en).pick(lang)
 
     def fix(self, lang: Lang) -> str:
-        return self.fix_en if lang == "en" else self.fix_th
-
-
-def pick(lang: Lang, th: str, en: str) -> str:
-    return Bilingual(th, en).pick(lang)
+        return Bilingual(self.fix_th, self.fix_en).pick(lang)
 
 
 # -- internal values as words ----------------------------------------------------------------
 
 # The web queue's job states (jobs.JobState values) and the check's phases (Progress.phase).
-JOB_STATES: dict[str, tuple[str, str]] = {
-    "queued": ("รอคิว", "waiting in the queue"),
-    "running": ("กำลังตรวจ", "checking"),
-    "done": ("ตรวจเสร็จแล้ว", "finished"),
-    "failed": ("ตรวจไม่สำเร็จ", "did not finish"),
+JOB_STATES: dict[str, Bilingual] = {
+    "queued": Bilingual("รอคิว", "waiting in the queue"),
+    "running": Bilingual("กำลังตรวจ", "checking"),
+    "done": Bilingual("ตรวจเสร็จแล้ว", "finished"),
+    "failed": Bilingual("ตรวจไม่สำเร็จ", "did not finish"),
 }
-PHASES: dict[str, tuple[str, str]] = {
-    "queued": ("รอเริ่มตรวจ", "waiting to start"),
-    "crawl": ("กำลังเปิดหน้าเว็บและเอกสาร", "opening the site's pages and files"),
-    "judge": ("กำลังพิจารณาทีละข้อ", "judging each item"),
-    "done": ("เสร็จแล้ว", "done"),
+PHASES: dict[str, Bilingual] = {
+    "queued": Bilingual("รอเริ่มตรวจ", "waiting to start"),
+    "crawl": Bilingual("กำลังเปิดหน้าเว็บและเอกสาร", "opening the site's pages and files"),
+    "judge": Bilingual("กำลังพิจารณาทีละข้อ", "judging each item"),
+    "done": Bilingual("เสร็จแล้ว", "done"),
 }
 # EvidenceSource.source: how a URL came to be judged for an item.
-SOURCES: dict[str, tuple[str, str]] = {
-    "ita_row": ("ลิงก์ในหน้า ITA ของเว็บไซต์", "a row of the site's ITA page"),
-    "declared_file": ("ลิงก์จากไฟล์ที่ระบุ", "the declared-links file"),
-    "discovered": ("พบจากการไล่ดูเว็บไซต์", "found while crawling the site"),
-    "linked_file": ("ไฟล์ที่ลิงก์จากหน้านั้น", "a file linked from that page"),
+SOURCES: dict[str, Bilingual] = {
+    "ita_row": Bilingual("ลิงก์ในหน้า ITA ของเว็บไซต์", "a row of the site's ITA page"),
+    "declared_file": Bilingual("ลิงก์จากไฟล์ที่ระบุ", "the declared-links file"),
+    "discovered": Bilingual("พบจากการไล่ดูเว็บไซต์", "found while crawling the site"),
+    "linked_file": Bilingual("ไฟล์ที่ลิงก์จากหน้านั้น", "a file linked from that page"),
 }
 
 
 # A structure seen instead of words (checklist/checks.py stores "[map]", "[qr]"...).
-CUES: dict[Cue, tuple[str, str]] = {
-    Cue.IMAGE: ("พบภาพ", "an image was seen"),
-    Cue.MAP: ("พบแผนที่", "a map was seen"),
-    Cue.TABLE: ("พบตาราง", "a table was seen"),
-    Cue.FORM: ("พบแบบฟอร์มบนหน้าเว็บ", "a form was seen on the page"),
-    Cue.QR: ("พบภาพคิวอาร์โค้ด", "a QR code image was seen"),
+CUES: dict[Cue, Bilingual] = {
+    Cue.IMAGE: Bilingual("พบภาพ", "an image was seen"),
+    Cue.MAP: Bilingual("พบแผนที่", "a map was seen"),
+    Cue.TABLE: Bilingual("พบตาราง", "a table was seen"),
+    Cue.FORM: Bilingual("พบแบบฟอร์มบนหน้าเว็บ", "a form was seen on the page"),
+    Cue.QR: Bilingual("พบภาพคิวอาร์โค้ด", "a QR code image was seen"),
 }
 _CUE_SNIPPET = re.compile(r"\[(\w+)\]")
 
@@ -77,14 +73,15 @@ def cue_seen(snippet: str, lang: Lang) -> str | None:
     match = _CUE_SNIPPET.fullmatch(snippet.strip())
     if match is None or match.group(1) not in {c.value for c in Cue}:
         return None
-    th, en = CUES[Cue(match.group(1))]
-    return pick(lang, th, en)
+    return CUES[Cue(match.group(1))].pick(lang)
 
 
-def label(table: dict[str, tuple[str, str]], value: str, lang: Lang) -> str:
+_OTHER = Bilingual("อื่น ๆ", "other")
+
+
+def label(table: dict[str, Bilingual], value: str, lang: Lang) -> str:
     """A value's words; an unknown value is said as "other" rather than shown raw."""
-    th, en = table.get(value, ("อื่น ๆ", "other"))
-    return pick(lang, th, en)
+    return table.get(value, _OTHER).pick(lang)
 
 
 def period_in(period: str, lang: Lang) -> str:

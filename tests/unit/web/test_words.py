@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 
 from oitwatch.crawler.guard import NameNotResolved, TargetRefused, check_target
 from oitwatch.errors import CheckAborted
-from oitwatch.pipeline.site import normalise_site_url
+from oitwatch.pipeline.site import Progress, check_site, normalise_site_url
 from oitwatch.present.labels import Lang
 from oitwatch.web import words
-from oitwatch.web.jobs import JobState
+from oitwatch.web.jobs import Job, JobState
 
 
 def test_every_job_state_and_status_has_thai_words() -> None:
@@ -20,6 +21,10 @@ def test_every_job_state_and_status_has_thai_words() -> None:
         th = words.label(words.JOB_STATES, state.value, Lang.TH)
         assert th != words.label(words.JOB_STATES, "no such state", Lang.TH), state
         assert re.search("[ก-๙]", th), state
+    # Every phase a check reports (pipeline/site.py, and the queue's own) has words.
+    phases = set(re.findall(r'phase = "(\w+)"', Path(check_site.__code__.co_filename).read_text()))
+    phases |= {Progress().phase, Job(0, "").phase, "done"}
+    assert phases <= words.PHASES.keys(), phases - words.PHASES.keys()
     assert words.label(words.PHASES, "crawl", Lang.TH) == "กำลังเปิดหน้าเว็บและเอกสาร"
     assert words.label(words.PHASES, "nonsense", Lang.TH) == "อื่น ๆ"  # never the raw value
     assert words.cue_seen("[map]", Lang.TH) == "พบแผนที่"
