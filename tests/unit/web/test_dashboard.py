@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from oitwatch.checklist.findings import Status
 from oitwatch.present.model import site_summaries
 from oitwatch.storage import Database, RunStatus, open_database
-from oitwatch.web.queries import dashboard_lines
+from oitwatch.storage.schema import Batch, FleetJob, OutboxMessage, Run, Site
+from oitwatch.web.queries import dashboard_lines, forget_site
 from tests.unit.web.helpers import CHECKLIST, CHROMIUM, CHROMIUM_ARGS, Server, settings_for, store
 
 
@@ -25,8 +26,8 @@ def _counting(db: Database) -> list[str]:
     return statements
 
 
-def test_the_dashboard_asks_the_same_few_queries_for_any_number_of_sites(tmp_path: Path) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'd.db'}")
+def test_the_dashboard_asks_the_same_few_queries_for_any_number_of_sites(db_url: str) -> None:
+    db = open_database(db_url)
     try:
         # Site a: O1 passed, O2 partly, then both became problems (2 new); O3 was already one.
         store(db, "http://a.go.th/", {"O3": Status.MISSING})
@@ -138,3 +139,30 @@ def test_without_an_admin_token_nothing_can_be_forgotten(tmp_path: Path) -> None
         refused = client.post(f"/sites/{site}/forget", data={"confirm": "yes", "admin_token": ""})
         assert refused.status_code == 403
         assert client.get(f"/sites/{site}").status_code == 200
+
+
+def test_forget_site_deletes_one_sites_rows_on_either_database(db_url: str) -> None:
+    db = open_database(db_url)
+    try:
+        batch = db.start_batch(2, 2568, "fleet")
+        typo = store(db, "http://typo.go.th/", {"O2": Status.BROKEN})
+        kept = store(db, "http://kept.go.th/", {})
+        with db.session() as session:
+            runs = {r.site_id: r.id for r in session.scalars(select(Run))}
+            for site_id in (typo, kept):
+                session.add(
+                    FleetJob(batch_id=batch, site_url=f"s{site_id}", lock="x", run_id=runs[site_id])
+                )
+                session.add(OutboxMessage(kind="problems", site_id=site_id, subject="s", body="b"))
+        gone = forget_site(db, typo, Path("/nonexistent"))
+        assert gone is not None and gone.runs == 1
+        assert forget_site(db, typo, Path("/nonexistent")) is None  # already gone
+        with db.session() as session:
+            assert [s.id for s in session.scalars(select(Site))] == [kept]
+            jobs = {j.site_url: j.run_id for j in session.scalars(select(FleetJob))}
+            assert jobs == {f"s{typo}": None, f"s{kept}": runs[kept]}  # the batch keeps its rows
+            assert [m.site_id for m in session.scalars(select(OutboxMessage))] == [kept]
+            assert session.scalar(select(func.count()).select_from(Batch)) == 1
+        assert db.latest_run(kept) is not None
+    finally:
+        db.close()
