@@ -63,6 +63,9 @@ class Progress:
 
 @dataclass
 class CheckReport:
+    """What one check found, as the pipeline hands it on. How it is shown (JSON, tables, CSV)
+    is the present layer's: present.model.view_from_check."""
+
     site: str
     checklist: Checklist
     site_status: str
@@ -79,25 +82,6 @@ class CheckReport:
     @property
     def all_pass(self) -> bool:
         return all(item.status is Status.PASS for item in self.items)
-
-    @property
-    def warnings(self) -> list[str]:
-        """Capabilities whose absence weakened verdicts: the top of the report."""
-        lost = sorted({c for caps in self.weakened.values() for c in caps})
-        return [capabilities.weakened_warning(c) for c in lost]
-
-    def rule_note(self, item_id: str) -> tuple[str, str] | None:
-        """(Thai, English) when the item's rule is inferred rather than from the manual."""
-        try:
-            rule = self.checklist.item(item_id)
-        except KeyError:
-            return None
-        if not rule.inferred:
-            return None
-        return (
-            f"กฎข้อนี้อนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ความเชื่อมั่น: {_CONFIDENCE_TH[rule.confidence.value]})",
-            f"rule inferred from public agency pages (confidence: {rule.confidence.value})",
-        )
 
 
 def normalise_site_url(raw: str) -> str:
@@ -193,7 +177,6 @@ async def _screenshots(
             result.screenshot = str(path)
 
 
-_CONFIDENCE_TH = {"official": "ตามคู่มือ", "medium": "ปานกลาง", "low": "ต่ำ"}
 _NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".png", ".jpg", ".jpeg")
 
 
