@@ -19,7 +19,8 @@ from oitwatch.present.model import ItemView, ReportView
 REPORT_VERSION = 1  # raised when a field changes meaning or goes; new fields keep it
 
 
-def _iso(when: datetime | None) -> str | None:
+def iso_utc(when: datetime | None) -> str | None:
+    """A stored (naive UTC) or aware time as ISO 8601 in UTC, e.g. 2026-12-01T11:10:00Z."""
     if when is None:
         return None
     aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
@@ -54,7 +55,7 @@ def item_json(item: ItemView) -> dict[str, Any]:
         "weakened_by": list(item.weakened_by),
         "rule_confidence": item.rule_confidence,
         "rule_note": f"{item.rule_note.th} / {item.rule_note.en}" if item.rule_note else "",
-        "since": _iso(item.since),
+        "since": iso_utc(item.since),
     }
 
 
@@ -66,7 +67,7 @@ def report_json(view: ReportView) -> dict[str, Any]:
         "site_id": view.site_id,
         "agency": view.agency,
         "run_id": view.run_id,
-        "checked_at": _iso(view.checked_at),
+        "checked_at": iso_utc(view.checked_at),
         "checklist": view.checklist_id,
         "fiscal_year": view.fiscal_year,
         "site_status": view.site_status,
