@@ -23,7 +23,7 @@ from oitwatch.checklist.locate import (
     linked_documents,
     off_site_evidence,
 )
-from oitwatch.checklist.messages import describe_failure, explain
+from oitwatch.checklist.messages import describe_failure, explain, unreachable
 from oitwatch.checklist.model import Checklist, Hosting, Item
 from oitwatch.checklist.score import item_score
 from oitwatch.crawler.outcomes import Outcome
@@ -142,7 +142,9 @@ Context = dict[str, object]
 
 
 def _failure(resource: Resource) -> tuple[str, str]:
-    return describe_failure(resource.outcome.value, resource.status)
+    return describe_failure(
+        resource.outcome.value, resource.status, resource.final_url or resource.url, resource.error
+    )
 
 
 def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: object) -> ItemResult:
@@ -155,6 +157,7 @@ def _finish(item: Item, result: ItemResult, fiscal_year: int, **context: object)
         failure=failure if isinstance(failure, tuple) else ("", ""),
         alternative=str(context["alternative"]) if context.get("alternative") else None,
         unreadable=unreadable if isinstance(unreadable, UnreadableReason) else None,
+        ita_page=str(context.get("ita_page") or "") or None,
     )
     result.reason_th, result.reason_en = text.reason_th, text.reason_en
     result.fix_th, result.fix_en = text.fix_th, text.fix_en
@@ -167,6 +170,16 @@ class ItemEvaluator:
         self.view = view
         self.fiscal_year = view.checklist.fiscal_year
         self._together: dict[str, tuple[str, ...]] = {}  # files of one detail page (locate.py)
+        # Where a missing item's link belongs: the site's ITA page, when one declared links.
+        self._ita_page = next(
+            (
+                d.page
+                for links in view.declared.values()
+                for d in links
+                if d.source == "ita_row" and not d.from_detail_page
+            ),
+            None,
+        )
 
     async def evaluate(self, item: Item) -> ItemResult:
         declared = self.view.declared.get(item.id)
@@ -433,21 +446,21 @@ class ItemEvaluator:
         if off_site:
             return await self._off_site(item, off_site[0].url, why[off_site[0].url])
         result = ItemResult(item.id, Status.MISSING, None, item.heading_th, item.gloss_en)
-        return _finish(item, result, self.fiscal_year)
+        return _finish(item, result, self.fiscal_year, ita_page=self._ita_page)
 
 
 def unreachable_results(checklist: Checklist, start: Resource | None) -> list[ItemResult]:
     """An assessor who cannot open the site finds nothing: every item is broken."""
-    failure = _failure(start) if start is not None else ("ไม่มีการตอบกลับ", "no answer")
+    text = (
+        unreachable(start.outcome.value, start.status, start.final_url or start.url, start.error)
+        if start is not None
+        else unreachable("", None)
+    )
     results = []
     for item in checklist.items:
         result = ItemResult(item.id, Status.BROKEN, None, item.heading_th, item.gloss_en)
         _finish(item, result, checklist.fiscal_year)
-        result.reason_th = f"เปิดเว็บไซต์หลักไม่ได้: {failure[0]}"
-        result.reason_en = f"The main website cannot be opened: {failure[1]}"
-        result.fix_th = "ตรวจสอบว่าเว็บไซต์หลักเปิดได้ตลอดเวลา (โดเมน เซิร์ฟเวอร์ ใบรับรอง SSL)"
-        result.fix_en = (
-            "Make sure the main website is reachable at all times (domain, server, TLS certificate)"
-        )
+        result.reason_th, result.reason_en = text.reason_th, text.reason_en
+        result.fix_th, result.fix_en = text.fix_th, text.fix_en
         results.append(result)
     return results

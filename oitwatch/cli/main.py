@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -17,14 +18,16 @@ from oitwatch import __version__
 from oitwatch.checklist import ChecklistError, available_years, load_checklist
 from oitwatch.checklist.findings import SiteStatus
 from oitwatch.checklist.loader import form_for
+from oitwatch.cli.progress import ProgressLine, batch_text, site_text
 from oitwatch.config import Settings, load_settings
 from oitwatch.config.settings import RenderMode
 from oitwatch.errors import OitwatchError
+from oitwatch.present.labels import Bilingual, Lang
 
 if TYPE_CHECKING:
     from oitwatch.config.registry import SiteEntry
-    from oitwatch.pipeline.site import CheckReport
-    from oitwatch.runs.batch import BatchProgress
+    from oitwatch.present.model import ReportView
+    from oitwatch.runs.batch import BatchProgress, BatchSummary
     from oitwatch.storage import Database
 
 EXIT_ALL_PASS = 0
@@ -79,44 +82,79 @@ class _Main(click.Group):
             _internal_error(exc)
 
 
-class _ProgressLine:
-    """Pages fetched so far on stderr: one updating line on a terminal, a line every so often in logs."""
+@dataclass
+class CliOptions:
+    """The options every command takes, before or after its name (``oitwatch --settings x.toml
+    serve`` and ``oitwatch serve --settings x.toml``); the later one wins."""
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.last = 0.0
+    settings_file: Path | None = None
+    lang: Lang = Lang.TH
+    quiet: bool = False
 
-    def __call__(self, progress: Any) -> None:
-        now = time.monotonic()
-        if now - self.last < (0.1 if self.tty else 5.0):
-            return
-        self.last = now
-        text = f"[oitwatch] {progress.pages} pages, {progress.failures} failed  {progress.last_url[:70]}"
-        if self.tty:
-            click.echo("\r\x1b[2K" + text, err=True, nl=False)
-        else:
-            click.echo(text, err=True)
 
-    def done(self) -> None:
-        if self.tty:
-            click.echo("\r\x1b[2K", err=True, nl=False)
+def options(ctx: click.Context) -> CliOptions:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliOptions):
+        root.obj = CliOptions()
+    return root.obj
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value is not None and value is not False:
+            setattr(options(ctx), name, Lang(value) if name == "lang" else value)
+
+    return store
+
+
+def _global_options() -> list[click.Parameter]:
+    return [
+        click.Option(
+            ["--settings", "settings_file"],
+            # a missing file is the user's slip (exit 2), not a bug of oitwatch's
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            expose_value=False,
+            callback=_remember("settings_file"),
+            help="Settings file (TOML).",
+        ),
+        click.Option(
+            ["--lang"],
+            type=click.Choice([lang.value for lang in Lang]),
+            default=None,
+            expose_value=False,
+            callback=_remember("lang"),
+            help="Language of what is printed: th (default) or en.",
+        ),
+        click.Option(
+            ["--quiet", "-q"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember("quiet"),
+            help="No progress line on stderr.",
+        ),
+    ]
+
+
+def _with_global_options(command: click.Command) -> None:
+    """Every command and group takes the global options (added once the tree is built)."""
+    command.params.extend(_global_options())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _with_global_options(sub)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oitwatch")
-@click.option(
-    "--settings",
-    "settings_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file (TOML).",
-)
 @click.pass_context
-def main(ctx: click.Context, settings_file: Path | None) -> None:
+def main(ctx: click.Context) -> None:
     """Check Thai local-government websites against the ITA/OIT checklist (the form in force).
+
+    Global options (--settings, --lang, --quiet) go before or after the command's name.
 
     Example: oitwatch check https://www.example.go.th
     """
-    ctx.obj = {"settings_file": settings_file}
+    options(ctx)
 
 
 _FULL_HELP = "Read every page and file again, even those unchanged since the last check."
@@ -183,7 +221,7 @@ def check(
     as_json = fmt == "json"
     try:
         settings = load_settings(
-            ctx.obj["settings_file"],
+            options(ctx).settings_file,
             database=database,
             **_pin(year),
             **({"crawl": crawl} if crawl else {}),
@@ -191,49 +229,63 @@ def check(
         )
     except OitwatchError as exc:
         _fail(str(exc), as_json=as_json)
-    report = _run_check(url, settings, as_json=as_json, declared=declared)
+    report = _run_check(ctx, url, settings, as_json=as_json, declared=declared)
     if report.site_status is SiteStatus.UNREACHABLE:
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(EXIT_ALL_PASS if report.all_pass else EXIT_FINDINGS)
 
 
 def _run_check(
-    url: str, settings: Settings, *, as_json: bool, declared: Path | None = None
-) -> CheckReport:
+    ctx: click.Context,
+    url: str,
+    settings: Settings,
+    *,
+    as_json: bool,
+    declared: Path | None = None,
+) -> ReportView:
     """Check one site and print its report; exits 2 when it cannot run, 3 on a bug."""
-    from oitwatch.pipeline.site import check_site
-    from oitwatch.present.table import render_table
+    from oitwatch.pipeline.site import Progress, check_site
+    from oitwatch.present.json_report import report_json_text
+    from oitwatch.present.model import check_view
+    from oitwatch.present.table import render_table, terminal_width
 
     try:
         load_checklist(form_for(settings).year)
     except ChecklistError as exc:
         _fail(str(exc), as_json=as_json)
     db = _database(settings, as_json=as_json)
-    progress = _ProgressLine()
+    opts = options(ctx)
+    line = ProgressLine(quiet=opts.quiet, width=terminal_width())
+    budget = settings.crawl.max_pages
+
+    def progress(p: Progress) -> None:
+        line.show(
+            p.pages,
+            budget,
+            site_text(p.pages, budget, p.failures, p.last_url, p.phase, opts.lang),
+        )
+
     try:
         report = asyncio.run(
             check_site(url, settings, db, declared_file=declared, on_progress=progress)
         )
-        text = (
-            json.dumps(report.to_json(), ensure_ascii=False, indent=2)
-            if as_json
-            else render_table(report)
-        )
+        view = check_view(db, report)
+        text = report_json_text(view) if as_json else render_table(view, opts.lang)
     except KeyboardInterrupt:
-        progress.done()
+        line.done()
         click.echo("oitwatch: interrupted; the run is stored as 'interrupted'", err=True)
         sys.exit(130)
     except OitwatchError as exc:
-        progress.done()
+        line.done()
         _fail(str(exc), as_json=as_json)
     except Exception as exc:
-        progress.done()
+        line.done()
         _internal_error(exc, as_json=as_json)
     finally:
         db.close()
-    progress.done()
+    line.done()
     click.echo(text)
-    return report
+    return view
 
 
 @main.command()
@@ -259,7 +311,7 @@ def demo(ctx: click.Context, fmt: str, database: str | None, year: int | None) -
     as_json = fmt == "json"
     try:
         settings = load_settings(
-            ctx.obj["settings_file"],
+            options(ctx).settings_file,
             database=database or "oitwatch-demo.db",
             checklist={"year": year or DEMO_YEAR},
             # The demo server is this machine's own: no need to wait between requests.
@@ -272,7 +324,7 @@ def demo(ctx: click.Context, fmt: str, database: str | None, year: int | None) -
             f"oitwatch: demo site at {sites.url} (off-site host {sites.external}); checking it",
             err=True,
         )
-        report = _run_check(sites.url, settings, as_json=as_json)
+        report = _run_check(ctx, sites.url, settings, as_json=as_json)
     sys.exit(EXIT_CANNOT_RUN if report.site_status is SiteStatus.UNREACHABLE else EXIT_ALL_PASS)
 
 
@@ -283,7 +335,7 @@ def _pin(year: int | None) -> dict[str, Any]:
 
 def _settings(ctx: click.Context, **cli: Any) -> Settings:
     try:
-        return load_settings(ctx.obj["settings_file"], **cli)
+        return load_settings(options(ctx).settings_file, **cli)
     except OitwatchError as exc:
         _fail(str(exc))
 
@@ -365,36 +417,70 @@ def sites_import(ctx: click.Context, csv_file: Path, target: Path | None) -> Non
 
 @sites.command(name="list")
 @click.option("--province", default=None)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
-def sites_list(ctx: click.Context, province: str | None) -> None:
+def sites_list(ctx: click.Context, province: str | None, fmt: str) -> None:
     """List registered sites.
 
-    Example: oitwatch sites list --province กระบี่
+    Example: oitwatch sites list --province กระบี่ --format json
     """
-    for site in _registry(_settings(ctx), province):
+    registry = _registry(_settings(ctx), province)
+    if fmt == "json":
+        data = [site.model_dump(exclude_none=True) for site in registry]
+        click.echo(json.dumps({"sites": data}, ensure_ascii=False, indent=2))
+        return
+    for site in registry:
         click.echo(
             f"{site.code or '-':<8} {site.province or '-':<12} {site.label}  {site.url}"
             f"  {', '.join(site.recipients)}"
         )
 
 
-class _BatchLine:
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.last = 0.0
+@sites.command(name="remove")
+@click.argument("url")
+@click.option(
+    "--from",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry file [settings: sites_file].",
+)
+@click.pass_context
+def sites_remove(ctx: click.Context, url: str, target: Path | None) -> None:
+    """Remove a site from the registry (its stored checks stay in the database).
 
-    def __call__(self, p: BatchProgress) -> None:
-        now = time.monotonic()
-        if now - self.last < (0.2 if self.tty else 10.0) and p.done < p.total:
-            return
-        self.last = now
-        width = 30
-        filled = width * p.done // max(p.total, 1)
-        text = (
-            f"[{'#' * filled}{'.' * (width - filled)}] sites {p.done}/{p.total}  pages {p.pages}"
-            f"  failures {p.failures}  unreachable {p.unreachable}  {p.current[:30]}"
-        )
-        click.echo(("\r\x1b[2K" + text) if self.tty else text, err=True, nl=not self.tty)
+    Example: oitwatch sites remove www.example.go.th
+    """
+    from oitwatch.config.registry import load_registry, normalise_address, save_registry
+
+    path = target or Path(_settings(ctx).sites_file)
+    wanted, why = normalise_address(url)
+    if wanted is None:
+        _fail(f"not a website address: {url!r} ({why})")
+    try:
+        registry = load_registry(path)
+    except OitwatchError as exc:
+        _fail(str(exc))
+
+    def same(site_url: str) -> bool:
+        # "www.example.go.th" names the site whichever scheme the registry gives it
+        if "://" in url:
+            return site_url == wanted
+        return site_url.split("://", 1)[1] == wanted.split("://", 1)[1]
+
+    kept = [site for site in registry if not same(site.url)]
+    gone = [site.url for site in registry if same(site.url)]
+    if not gone:
+        _fail(f"{wanted} is not in {path}")
+    try:
+        save_registry(path, kept)
+    except (OitwatchError, OSError) as exc:
+        _fail(str(exc))
+    lang = options(ctx).lang
+    said = Bilingual(f"ลบ {gone[0]} ออกจาก {path} แล้ว", f"removed {gone[0]} from {path}")
+    click.echo(said.pick(lang))
 
 
 @main.command()
@@ -437,9 +523,15 @@ def run(
         run_queued(settings, registry, batch_key)
         return
     db = _database(settings)
-    line = _BatchLine()
+    opts = options(ctx)
+    line = ProgressLine(quiet=opts.quiet)
+
+    def progress(p: BatchProgress) -> None:
+        text = batch_text(p.done, p.total, p.pages, p.failures, p.unreachable, p.current, opts.lang)
+        line.show(p.done, p.total, text, force=p.done >= p.total)
+
     try:
-        summary = asyncio.run(run_once(settings, db, registry, resume=resume, on_progress=line))
+        summary = asyncio.run(run_once(settings, db, registry, resume=resume, on_progress=progress))
     except KeyboardInterrupt:
         click.echo("\noitwatch: interrupted; finish with 'oitwatch run --resume'", err=True)
         sys.exit(130)
@@ -447,21 +539,9 @@ def run(
         _fail(str(exc))
     finally:
         db.close()
-    click.echo("", err=True)
-    click.echo(
-        f"run {summary.batch_id}: {summary.checked} sites checked"
-        + (f" ({summary.already_done} done before the resume)" if summary.already_done else "")
-        + f" in {summary.seconds:.0f} s, {summary.pages} pages, {summary.unreachable} unreachable"
-    )
-    click.echo(
-        f"new problems {summary.new_problems}, recoveries {summary.recoveries}, "
-        f"blips not alerted {summary.blips}"
-    )
-    if summary.delivery is not None:
-        click.echo(
-            f"e-mail: {summary.delivery.sent} sent, {summary.delivery.waiting} waiting"
-            + (f" (SMTP: {summary.delivery.error})" if summary.delivery.error else "")
-        )
+    line.done()
+    for said in _run_summary(summary):
+        click.echo(said.pick(opts.lang))
     for error in summary.errors:
         click.echo(f"error: {error}", err=True)
     if summary.failed:
@@ -471,6 +551,42 @@ def run(
             err=True,
         )
         sys.exit(EXIT_FINDINGS)
+
+
+def _run_summary(summary: BatchSummary) -> list[Bilingual]:
+    resumed = (
+        Bilingual(
+            f" (ตรวจไปแล้ว {summary.already_done} เว็บไซต์ก่อนทำต่อ)",
+            f" ({summary.already_done} done before the resume)",
+        )
+        if summary.already_done
+        else Bilingual("", "")
+    )
+    lines = [
+        Bilingual(
+            f"รอบที่ {summary.batch_id}: ตรวจ {summary.checked} เว็บไซต์{resumed.th}"
+            f" ใน {summary.seconds:.0f} วินาที, {summary.pages} หน้า,"
+            f" เปิดไม่ได้ {summary.unreachable} เว็บไซต์",
+            f"run {summary.batch_id}: {summary.checked} sites checked{resumed.en}"
+            f" in {summary.seconds:.0f} s, {summary.pages} pages, {summary.unreachable} unreachable",
+        ),
+        Bilingual(
+            f"ปัญหาใหม่ {summary.new_problems}, แก้แล้ว {summary.recoveries},"
+            f" ขัดข้องชั่วคราวที่ไม่ได้แจ้งเตือน {summary.blips}",
+            f"new problems {summary.new_problems}, recoveries {summary.recoveries}, "
+            f"blips not alerted {summary.blips}",
+        ),
+    ]
+    delivery = summary.delivery
+    if delivery is not None:
+        smtp = f" (SMTP: {delivery.error})" if delivery.error else ""
+        lines.append(
+            Bilingual(
+                f"อีเมล: ส่งแล้ว {delivery.sent}, รอส่ง {delivery.waiting}{smtp}",
+                f"e-mail: {delivery.sent} sent, {delivery.waiting} waiting{smtp}",
+            )
+        )
+    return lines
 
 
 @main.command()
@@ -521,14 +637,20 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None, q
 @main.command()
 @click.argument("site")
 @click.option("--item", "item_id", default=None, help="One item, e.g. O5.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.option("--db", "database", default=None, help="SQLite file [oitwatch.db].")
 @click.pass_context
-def history(ctx: click.Context, site: str, item_id: str | None, database: str | None) -> None:
+def history(
+    ctx: click.Context, site: str, item_id: str | None, fmt: str, database: str | None
+) -> None:
     """How each item of a site changed over the runs.
 
     Example: oitwatch history www.example.go.th --item O5
     """
-    from oitwatch.present.history import render_history
+    from oitwatch.present.history import history_json, render_history
+    from oitwatch.present.model import load_history
 
     settings = _settings(ctx, database=database)
     db = _database(settings)
@@ -536,13 +658,13 @@ def history(ctx: click.Context, site: str, item_id: str | None, database: str | 
         found = db.find_site(site)
         if found is None:
             _fail(f"no checks stored for {site!r}")
-        click.echo(
-            render_history(
-                found.url, db.item_history(found.url, item_id.upper() if item_id else None)
-            )
-        )
+        changes = load_history(db, found.url, item_id.upper() if item_id else None)
     finally:
         db.close()
+    if fmt == "json":
+        click.echo(json.dumps(history_json(found.url, changes), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_history(found.url, changes, options(ctx).lang))
 
 
 @main.group()
@@ -597,15 +719,17 @@ def report(
 
     Example: oitwatch report --province กระบี่ --format html --output krabi.html
     """
-    from oitwatch.present.stored import site_rows, to_csv, to_html, to_json
+    from oitwatch.present.model import site_summaries
+    from oitwatch.present.spreadsheet import sites_csv
+    from oitwatch.present.stored import sites_html, sites_json
 
     settings = _settings(ctx, database=database)
     db = _database(settings)
     try:
-        rows = site_rows(db, province)
+        rows = site_summaries(db, province)
     finally:
         db.close()
-    text = {"csv": to_csv, "json": to_json, "html": to_html}[fmt](rows)
+    text = {"csv": sites_csv, "json": sites_json, "html": sites_html}[fmt](rows)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -723,3 +847,4 @@ def doctor(ctx: click.Context, database: str | None) -> None:
 from oitwatch.cli.fleet import register as _register_fleet  # noqa: E402
 
 _register_fleet(main)
+_with_global_options(main)

@@ -57,3 +57,26 @@ class FetchResult:
 
 def describe(outcome: Outcome, status: int | None) -> str:
     return f"HTTP {status}" if outcome is Outcome.HTTP_ERROR else outcome.value
+
+
+# What OpenSSL says when the "TLS handshake" it reads is a plain-HTTP answer: the server at an
+# https:// address speaks only http.
+_PLAIN_HTTP_ANSWER = (
+    "wrong version number",
+    "wrong_version_number",
+    "record layer failure",
+    "packet length too long",
+    "http request",
+    "unknown protocol",
+)
+
+
+def answers_plain_http(outcome: Outcome | str, url: str, error: str) -> bool:
+    """An https:// URL whose server answered the TLS handshake in plain HTTP: not a bad
+    certificate, a site that does not speak HTTPS at all."""
+    lowered = error.lower()
+    return (
+        outcome == Outcome.TLS
+        and url.lower().startswith("https://")
+        and any(sign in lowered for sign in _PLAIN_HTTP_ANSWER)
+    )

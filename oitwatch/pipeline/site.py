@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from oitwatch.checklist import Checklist, Item, load_checklist
 from oitwatch.checklist.evaluate import ItemEvaluator, SiteView, unreachable_results
@@ -63,6 +63,9 @@ class Progress:
 
 @dataclass
 class CheckReport:
+    """What one check found, as the pipeline hands it on. How it is shown (JSON, tables, CSV)
+    is the present layer's: present.model.view_from_check."""
+
     site: str
     checklist: Checklist
     site_status: SiteStatus
@@ -79,71 +82,6 @@ class CheckReport:
     @property
     def all_pass(self) -> bool:
         return all(item.status is Status.PASS for item in self.items)
-
-    @property
-    def warnings(self) -> list[str]:
-        """Capabilities whose absence weakened verdicts: the top of the report."""
-        lost = sorted({c for caps in self.weakened.values() for c in caps})
-        return [capabilities.weakened_warning(c) for c in lost]
-
-    def rule_note(self, item_id: str) -> tuple[str, str] | None:
-        """(Thai, English) when the item's rule is inferred rather than from the manual."""
-        try:
-            rule = self.checklist.item(item_id)
-        except KeyError:
-            return None
-        if not rule.inferred:
-            return None
-        return (
-            f"กฎข้อนี้อนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ความเชื่อมั่น: {_CONFIDENCE_TH[rule.confidence.value]})",
-            f"rule inferred from public agency pages (confidence: {rule.confidence.value})",
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "checklist": self.checklist.id,
-            "fiscal_year": self.checklist.fiscal_year,
-            "site_status": self.site_status,
-            "pages_fetched": self.pages_fetched,
-            "pages_rendered": self.pages_rendered,
-            "run_id": self.run_id,
-            "score_estimate": {
-                "oit": self.estimate.oit,
-                "indicators": self.estimate.indicators,
-                "sub_indicators": self.estimate.sub_indicators,
-                "method": self.estimate.method,
-            },
-            "notes": self.notes,
-            "form_note": self.form_note,
-            "warnings": self.warnings,
-            "items": [
-                {
-                    "id": item.id,
-                    "heading_th": item.heading_th,
-                    "heading_en": item.gloss_en,
-                    "status": item.status.value,
-                    "url": item.url,
-                    "declared": item.declared,
-                    "score": item.score,
-                    "found_elements": item.found_elements,
-                    "missing_elements": item.missing_elements,
-                    "ocr": item.ocr,
-                    "screenshot": item.screenshot,
-                    "years_found": item.years_found,
-                    "evidence_urls": item.evidence_urls,
-                    "evidence": item.evidence(),
-                    "reason_th": item.reason_th,
-                    "reason_en": item.reason_en,
-                    "fix_th": item.fix_th,
-                    "fix_en": item.fix_en,
-                    "weakened_by": self.weakened.get(item.id, []),
-                    "rule_confidence": self.checklist.item(item.id).confidence.value,
-                    "rule_note": " / ".join(self.rule_note(item.id) or ()),
-                }
-                for item in self.items
-            ],
-        }
 
 
 def normalise_site_url(raw: str) -> str:
@@ -204,14 +142,20 @@ async def _nothing(value: T) -> AsyncIterator[T]:
 def _rendering_notes(stats: CrawlStats, renderer: Renderer, mode: RenderMode) -> list[str]:
     if not stats.needed_rendering or stats.rendered:
         return []
-    why = (
-        "rendering is off (--render never)"
+    why_th, why_en = (
+        ("ปิดการแสดงผลหน้าเว็บไว้", "rendering is off (--render never)")
         if mode is RenderMode.NEVER
-        else f"no browser: {renderer.unavailable or 'Chromium is not installed'}"
+        else (
+            "ไม่มีเบราว์เซอร์ Chromium",
+            f"no browser: {renderer.unavailable or 'Chromium is not installed'}",
+        )
     )
+    # "Thai / English", as every note: screens show the reader's half (present/labels.py).
     return [
-        f"{stats.needed_rendering} page(s) are built by JavaScript and were not rendered ({why}):"
-        " items on them may be reported missing; หน้าที่สร้างด้วย JavaScript อาจตรวจได้ไม่ครบ"
+        f"มี {stats.needed_rendering} หน้าที่สร้างด้วย JavaScript ซึ่งไม่ได้แสดงผล ({why_th})"
+        " ข้อที่อยู่บนหน้าเหล่านั้นอาจถูกรายงานว่าไม่พบ /"
+        f" {stats.needed_rendering} page(s) are built by JavaScript and were not rendered ({why_en}):"
+        " items on them may be reported missing"
     ]
 
 
@@ -233,7 +177,6 @@ async def _screenshots(
             result.screenshot = str(path)
 
 
-_CONFIDENCE_TH = {"official": "ตามคู่มือ", "medium": "ปานกลาง", "low": "ต่ำ"}
 _NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".doc", ".xls", ".png", ".jpg", ".jpeg")
 
 
@@ -350,7 +293,7 @@ async def _evaluate_item(
             None,
             item.heading_th,
             item.gloss_en,
-            reason_th=f"{INTERNAL_ERROR_TH} ({INTERNAL_ERROR_EN})",
+            reason_th=INTERNAL_ERROR_TH,
             reason_en=f"{INTERNAL_ERROR_EN}: the checker failed on this item, not the site",
             fix_th=item.fix_th,
             fix_en=item.fix_en,
@@ -506,9 +449,10 @@ async def check_site(
             if crawl.out_of_time:
                 skipped = _not_reached(results, settings.crawl.site_deadline)
                 notes.append(
-                    f"time limit ({settings.crawl.site_deadline:.0f} s) reached: "
-                    f"{crawl.stats.not_reached} URL(s) not fetched, {skipped} item(s) not reached;"
-                    " หมดเวลาตรวจก่อนครบทุกหน้า"
+                    f"หมดเวลาตรวจ ({settings.crawl.site_deadline:.0f} วินาที) ก่อนครบทุกหน้า:"
+                    f" {crawl.stats.not_reached} ลิงก์ไม่ได้เปิด {skipped} ข้อตรวจไม่ถึง /"
+                    f" time limit ({settings.crawl.site_deadline:.0f} s) reached: "
+                    f"{crawl.stats.not_reached} URL(s) not fetched, {skipped} item(s) not reached"
                 )
             _mark_weakened(results, weakened, notes)
             if settings.render.screenshots and renderer.available():

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from oitwatch.errors import OitwatchError
 from oitwatch.pipeline.site import CheckReport, Progress
+from oitwatch.web.words import SHUTTING_DOWN, Said, explain_error, rate_limited
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ class Job:
     pages: int = 0
     phase: str = "queued"
     site_id: int | None = None
-    error: str = ""
+    error: str = ""  # in English, for the JSON view and the log
+    problem: Said | None = None  # why it failed, in both languages, with what to do
     created: float = field(default_factory=time.monotonic)
 
 
@@ -41,7 +43,11 @@ Runner = Callable[[Job, Callable[[Progress], None]], Awaitable[CheckReport]]
 
 
 class RateLimited(OitwatchError):
-    """One client asked for more checks than the window allows; the message says when to retry."""
+    """A client asked for more checks than its allowance."""
+
+    def __init__(self, per_client: int, minutes: int) -> None:
+        self.said = rate_limited(per_client, minutes)
+        super().__init__(self.said.en)
 
 
 class JobQueue:
@@ -77,9 +83,7 @@ class JobQueue:
         while recent and now - recent[0] > self._window:
             recent.popleft()
         if len(recent) >= self._per_client:
-            raise RateLimited(
-                f"at most {self._per_client} checks every {self._window / 60:.0f} minutes"
-            )
+            raise RateLimited(self._per_client, round(self._window / 60))
         recent.append(now)
         job = Job(next(self._ids), url)
         self.jobs[job.id] = job
@@ -87,6 +91,10 @@ class JobQueue:
         self._waiting.append(job)
         self._wake.set()
         return job
+
+    def active(self, url: str) -> bool:
+        """A check of this site is waiting or running."""
+        return url in self._by_url
 
     @property
     def waiting(self) -> int:
@@ -114,10 +122,12 @@ class JobQueue:
                 report = await self._runner(job, progress)
                 job.site_id, job.state, job.phase = report.site_id, JobState.DONE, "done"
             except asyncio.CancelledError:
-                job.state, job.error = JobState.FAILED, "the server is shutting down"
+                job.state, job.problem = JobState.FAILED, SHUTTING_DOWN
+                job.error = SHUTTING_DOWN.en
                 raise
             except Exception as exc:  # the job fails, the queue goes on
                 log.exception("check of %s failed", job.url)
-                job.state, job.error = JobState.FAILED, str(exc)
+                job.state, job.problem = JobState.FAILED, explain_error(exc, job.url)
+                job.error = job.problem.en
             finally:
                 self._by_url.pop(job.url, None)

@@ -174,12 +174,16 @@ def test_every_check_is_stored_as_a_new_run(good: FixtureSite, tmp_path: Path) -
         assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_table_output_is_bilingual(good: FixtureSite, tmp_path: Path) -> None:
+def test_table_output_is_thai_first_english_on_request(good: FixtureSite, tmp_path: Path) -> None:
     result = run_cli("check", good.url, "--db", str(tmp_path / "t.db"), "--max-pages", "80")
     assert result.code == 1
-    assert "ข้อ" in result.stdout and "Item" in result.stdout
-    assert "ลิงก์เสีย" in result.stdout and "broken" in result.stdout
+    assert "ข้อ" in result.stdout and "ลิงก์เสีย" in result.stdout
+    assert "Item" not in result.stdout and "broken" not in result.stdout
     assert "[oitwatch]" in result.stderr  # progress on stderr
+    english = run_cli(
+        "check", good.url, "--db", str(tmp_path / "t.db"), "--max-pages", "80", "--lang", "en"
+    )
+    assert "Item" in english.stdout and "broken" in english.stdout
 
 
 def test_bad_url_is_a_clear_error(tmp_path: Path) -> None:

@@ -48,8 +48,9 @@ def test_demo_table_is_thai_first(tmp_path: Path) -> None:
     result = run_cli("demo", "--db", str(tmp_path / "demo.db"))
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("รายงานการตรวจ ita-2569")
-    assert any("rules inferred from public agency pages" in line for line in lines[:6])
+    assert lines[0].startswith("รายงานการตรวจเว็บไซต์")
+    assert "ประจำปีงบประมาณ พ.ศ. 2569" in lines[1]
+    assert any("ข้ออนุมานจากหน้าเว็บของหน่วยงาน" in line for line in lines[:6])
     for thai in ("ผ่าน", "ไม่ครบ", "ไม่เป็นปัจจุบัน", "อยู่นอกเว็บไซต์หลัก", "ลิงก์เสีย", "ไม่พบ", "อ่านไม่ได้"):
         assert thai in result.stdout
 

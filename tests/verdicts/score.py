@@ -251,6 +251,8 @@ async def _check_all(
     from oitwatch.crawler.fetcher import Fetcher
     from oitwatch.crawler.render import Renderer
     from oitwatch.pipeline.site import check_site
+    from oitwatch.present.json_report import report_json
+    from oitwatch.present.model import view_from_check
     from oitwatch.storage import open_database
 
     external_routes: Routes = {}
@@ -304,7 +306,7 @@ async def _check_all(
                             for lb in site.labels.values()
                         )
                         return
-                items = report.to_json()["items"]
+                items = report_json(view_from_check(report))["items"]
                 outcomes.extend(_outcomes(site, items, site_url, external_url))
 
             await asyncio.gather(*(one(*p) for p in prepared))

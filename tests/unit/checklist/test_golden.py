@@ -142,8 +142,9 @@ def test_every_class_has_a_compliant_and_a_deficient_case() -> None:
 def test_the_reasoning_is_stored_and_shown(tmp_path: Path) -> None:
     """A webmaster who disagrees sees why: the reasoning lands in the database (SQLite, migrated)
     and on the web report, with element names in Thai, never their ids."""
+    from oitwatch.present.json_report import report_json
+    from oitwatch.present.model import report_view
     from oitwatch.storage import open_database
-    from oitwatch.web.views import report_json, report_view
 
     case = next(c for c in SITE_CASES if c.klass == "A2" and c.status == "pass")
     result = _evaluate(case)
@@ -157,7 +158,7 @@ def test_the_reasoning_is_stored_and_shown(tmp_path: Path) -> None:
         results=[result],
         oit_estimate=None,  # type: ignore[list-item]
     )
-    view = report_view(db, site.id, "th")
+    view = report_view(db, site.id)
     assert view is not None
     stored = report_json(view)["items"][0]["evidence"]
     assert stored["sources"][0] == {
@@ -169,4 +170,5 @@ def test_the_reasoning_is_stored_and_shown(tmp_path: Path) -> None:
     assert stored["period"].startswith("2568 (")
     budget = next(e for e in stored["elements"] if e["id"] == "budget")
     assert budget["found"] and "450,000" in budget["snippet"]
-    assert budget["name"] == CHECKLIST.item("O6").elements[1].th
+    shown = next(e for e in view.items[0].found if e.id == "budget")  # the page reads names
+    assert shown.name.th == CHECKLIST.item("O6").elements[1].th

@@ -20,6 +20,8 @@ from oitwatch.config import Settings, load_settings
 from oitwatch.documents import Document
 from oitwatch.pipeline import crawl as crawler_site
 from oitwatch.pipeline.site import check_site
+from oitwatch.present.json_report import report_json
+from oitwatch.present.model import view_from_check
 from oitwatch.storage import open_database
 from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import GOOD_EXPECTED, good_site, pdf
@@ -88,7 +90,7 @@ def _check(url: str, settings: Settings) -> dict[str, Any]:
         report = asyncio.run(check_site(url, settings, db))
     finally:
         db.close()
-    verdicts = report.to_json()
+    verdicts = report_json(view_from_check(report))
     del verdicts["run_id"]
     return verdicts
 

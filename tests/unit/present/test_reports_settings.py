@@ -51,12 +51,12 @@ def test_report_and_history(tmp_path: Path, db_url: str) -> None:
 
     shown = run_cli("history", f"{site.url}/", "--db", db, "--item", "O4")
     assert shown.code == 0
-    assert (
-        "O4" in shown.stdout
-        and "pass" in shown.stdout
-        and "→" in shown.stdout
-        and "broken" in shown.stdout
-    )
+    assert "O4" in shown.stdout and "ผ่าน" in shown.stdout and "→" in shown.stdout
+    assert "ลิงก์เสีย" in shown.stdout and "broken" not in shown.stdout
+    data = json.loads(run_cli("history", f"{site.url}/", "--db", db, "--format", "json").stdout)
+    o4 = next(i for i in data["items"] if i["id"] == "O4")
+    assert [c["status"] for c in o4["changes"]] == ["pass", "broken"]
+    assert o4["since"] == o4["changes"][-1]["at"]
     assert run_cli("history", "nowhere.go.th", "--db", db).code == 2
 
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import socket
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from oitwatch.config import CrawlSettings, load_settings
@@ -24,68 +17,19 @@ from oitwatch.config.registry import SiteEntry, load_registry
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.guard import TargetRefused, check_target
 from oitwatch.crawler.outcomes import Outcome
-from oitwatch.crawler.render import CHROMIUM_ARGS
 from oitwatch.pipeline.site import check_site
 from oitwatch.storage import open_database
-from oitwatch.web.app import create_app
 from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
+from tests.unit.web.helpers import CHROMIUM, CHROMIUM_ARGS, Server, in_thread, settings_for
 
 HOSTILE = "<script>window.__pwned = 1; alert('x')</script>อบต.ทดสอบ"
-
-
-def _in_thread(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """asyncio.run where sync Playwright already holds this thread's event loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, settings: Any) -> None:
-        self.port = _free_port()
-        config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            proxy_headers=False,  # as `oitwatch serve` runs it: the app reads X-Forwarded-For
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-
-
-def _settings(tmp: Path, allow_loopback: bool) -> Any:
-    return load_settings(
-        database=str(tmp / "web.db"),
-        crawl={"delay": 0, "read_timeout": 1, "total_timeout": 2, "retries": 1, "backoff": 0.01},
-        web={"allow_loopback": allow_loopback, "checks_per_client": 50},
-        ocr={"enabled": False},
-    )
 
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[Page]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(accept_downloads=True)
         yield page
         browser.close()
@@ -94,7 +38,7 @@ def browser_page() -> Iterator[Page]:
 def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
     good: FixtureSite, tis620: FixtureSite, tmp_path: Path, browser_page: Page
 ) -> None:
-    settings = _settings(tmp_path, allow_loopback=True)
+    settings = settings_for(tmp_path, allow_loopback=True)
     page = browser_page
     with Server(settings) as base:
         page.goto(base + "/")
@@ -104,12 +48,11 @@ def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
         assert page.locator("#progress").is_visible()  # live progress while it runs
         page.wait_for_url("**/sites/*", timeout=120_000)
 
+        cards = page.locator("ol.cards > li.card")
         shown = dict(
             zip(
-                page.locator("table.items tbody th").all_inner_texts(),
-                page.locator("table.items tbody tr").evaluate_all(
-                    "rows => rows.map(r => r.dataset.status)"
-                ),
+                cards.evaluate_all("cards => cards.map(c => c.dataset.item)"),
+                cards.evaluate_all("cards => cards.map(c => c.dataset.status)"),
                 strict=True,
             )
         )
@@ -130,11 +73,10 @@ def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
         assert {r["item"]: r["status"] for r in rows} == stored
 
         page.goto(page.url + "?lang=en")
-        assert page.locator("table.items caption").inner_text() == "The 28 items and what to fix"
-        assert (
-            "judged 27 items from the links on the site's ITA page"
-            in page.locator(".note").first.inner_text()
-        )
+        assert page.locator(".list-title").inner_text() == "The 28 items and what to fix"
+        notes = page.locator(".note").all_inner_texts()
+        assert any("judged 27 items from the links on the site's ITA page" in n for n in notes)
+        assert not any("ตรวจ 27 ข้อ" in n for n in notes)  # the English page, in English
 
         # A second site from the registry, in another province; then filter the dashboard.
         db = open_database(settings.database_url)
@@ -142,7 +84,7 @@ def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
             entry = SiteEntry(
                 url=tis620.url + "/", name="อบต.บางตัวอย่าง", province="กระบี่", type="อบต."
             )
-            _in_thread(lambda: check_site(entry.url, settings, db, entry=entry))
+            in_thread(lambda: check_site(entry.url, settings, db, entry=entry))
             db.site(
                 good.url + "/", SiteEntry(url=good.url + "/", province="ตรัง", type="เทศบาลตำบล")
             )
@@ -159,10 +101,10 @@ def test_webmaster_checks_a_site_and_staff_filter_the_dashboard(
 
 def test_hostile_page_cannot_inject_script(tmp_path: Path, browser_page: Page) -> None:
     hostile = FixtureSite("127.0.0.18", {"/": html(HOSTILE, "<p>ข่าว 2568</p>")}).start()
-    settings = _settings(tmp_path, allow_loopback=True)
+    settings = settings_for(tmp_path, allow_loopback=True)
     try:
         db = open_database(settings.database_url)
-        _in_thread(lambda: check_site(hostile.url, settings, db))
+        in_thread(lambda: check_site(hostile.url, settings, db))
         db.close()
         dialogs: list[str] = []
         browser_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -192,16 +134,16 @@ def test_hostile_page_cannot_inject_script(tmp_path: Path, browser_page: Page) -
 )
 def test_ssrf_guard_refuses_non_public_targets(url: str) -> None:
     with pytest.raises(TargetRefused):
-        _in_thread(lambda: check_target(url, allow_loopback=False))
+        in_thread(lambda: check_target(url, allow_loopback=False))
 
 
 def test_ssrf_guard_allows_public_and_explicit_loopback() -> None:
-    _in_thread(
+    in_thread(
         lambda: check_target("http://93.184.216.34/", allow_loopback=False)
     )  # a literal: no lookup
-    _in_thread(lambda: check_target("http://127.0.0.5:9/", allow_loopback=True))
+    in_thread(lambda: check_target("http://127.0.0.5:9/", allow_loopback=True))
     with pytest.raises(TargetRefused):  # loopback is allowed, private networks still are not
-        _in_thread(lambda: check_target("http://10.0.0.1/", allow_loopback=True))
+        in_thread(lambda: check_target("http://10.0.0.1/", allow_loopback=True))
 
 
 def test_a_redirect_to_loopback_is_refused() -> None:
@@ -220,7 +162,7 @@ def test_a_redirect_to_loopback_is_refused() -> None:
             return (await fetcher.fetch(outside.url + "/")).outcome
 
     try:
-        assert _in_thread(fetch) is Outcome.FORBIDDEN
+        assert in_thread(fetch) is Outcome.FORBIDDEN
         assert outside.requests == ["/"]
         assert inside.requests == []  # nothing reached the loopback server
     finally:
@@ -243,8 +185,12 @@ def test_form_refuses_private_targets_and_write_actions_need_the_token(tmp_path:
         ):
             response = client.post("/check", data={"url": url})
             assert response.status_code == 400
-            # "localhost" is refused even earlier, as not a website address at all.
-            assert "public" in response.text or "not a website address" in response.text
+            # In Thai: not a public website; "localhost" is refused even earlier, as not a
+            # website address at all. The English page keeps the guard's words.
+            assert "ไม่ใช่เว็บไซต์สาธารณะ" in response.text or "ไม่ใช่ที่อยู่เว็บไซต์" in response.text
+            english = client.post("/check?lang=en", data={"url": url})
+            assert english.status_code == 400
+            assert "public" in english.text or "not a website address" in english.text
         assert client.post("/admin/run-all").status_code == 403
         assert (
             client.post("/admin/run-all", headers={"Authorization": "Bearer wrong"}).status_code
@@ -343,23 +289,3 @@ def test_url_length_ids_headers_and_csv_formulas(tmp_path: Path) -> None:
     for template in templates.glob("*.html"):  # the CSP allows no inline script
         text = template.read_text(encoding="utf-8")
         assert "<script>" not in text and " on" + "click=" not in text, template
-
-
-def test_csv_exports_neutralise_formulas() -> None:
-    from oitwatch.present.stored import SiteRow, to_csv
-
-    hostile = SiteRow(
-        agency='=HYPERLINK("http://evil","click")',
-        agency_type="+cmd",
-        province="@SUM(A1)",
-        url="-2+3",
-        checked_at="2026-12-01",
-        site_status="ok",
-        oit_estimate=50.0,
-        passed=1,
-        items=28,
-        failing="O5:broken",
-    )
-    row = next(r for r in csv.reader(io.StringIO(to_csv([hostile]))) if r[0] != "agency")
-    assert row[:4] == ['\'=HYPERLINK("http://evil","click")', "'+cmd", "'@SUM(A1)", "'-2+3"]
-    assert row[4:7] == ["2026-12-01", "ok", "50.00"]
