@@ -13,6 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.text.periods import FISCAL_MONTH_NAMES_TH
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BUDDHIST_ERA = 543  # พ.ศ. = ค.ศ. + 543
@@ -46,20 +47,8 @@ def site_status_label(site_status: str) -> Bilingual:
     return Bilingual("เปิดได้", "reachable")
 
 
-_MONTHS_TH = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+# Calendar order (January first) of the fiscal-year month names the period reader uses.
+_MONTHS_TH = FISCAL_MONTH_NAMES_TH[3:] + FISCAL_MONTH_NAMES_TH[:3]
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
