@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from oitwatch.checklist.findings import STATUS_LABELS, Status
+from oitwatch.checklist.findings import SITE_STATUS_LABELS, STATUS_LABELS, SiteStatus, Status
 from oitwatch.text.periods import FISCAL_MONTH_NAMES_TH
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -40,11 +40,10 @@ def status_label(status: Status) -> Bilingual:
     return Bilingual(th, en)
 
 
-def site_status_label(site_status: str) -> Bilingual:
-    """The site as a whole: reachable or not (stored as "ok" / "unreachable")."""
-    if site_status == "unreachable":
-        return Bilingual("เปิดเว็บไซต์ไม่ได้", "unreachable")
-    return Bilingual("เปิดได้", "reachable")
+def site_status_label(site_status: SiteStatus | str) -> Bilingual:
+    """The site as a whole: reachable or not (an empty stored value is reachable)."""
+    th, en = SITE_STATUS_LABELS[SiteStatus(site_status or SiteStatus.OK)]
+    return Bilingual(th, en)
 
 
 # Calendar order (January first) of the fiscal-year month names the period reader uses.

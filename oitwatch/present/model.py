@@ -17,7 +17,7 @@ from typing import Any
 
 from oitwatch.alerts.transitions import GOOD, PROBLEMS
 from oitwatch.checklist import Checklist, ChecklistError, load_checklist
-from oitwatch.checklist.findings import ItemResult, Status
+from oitwatch.checklist.findings import ItemResult, SiteStatus, Status
 from oitwatch.checklist.score import METHOD, ScoreEstimate, estimate
 from oitwatch.pipeline import capabilities
 from oitwatch.pipeline.site import CheckReport
@@ -122,7 +122,7 @@ class ReportView:
     checklist_id: str
     fiscal_year: int
     checklist_title: Bilingual
-    site_status: str  # ok | unreachable
+    site_status: SiteStatus
     pages_fetched: int
     pages_rendered: int | None  # not stored: None when built from storage
     score: ScoreView
@@ -134,7 +134,7 @@ class ReportView:
 
     @property
     def unreachable(self) -> bool:
-        return self.site_status == "unreachable"
+        return self.site_status is SiteStatus.UNREACHABLE
 
     @property
     def site_problem(self) -> tuple[Bilingual, Bilingual] | None:
@@ -178,7 +178,7 @@ class SiteSummary:
     province: str
     run_id: int
     checked_at: datetime  # naive UTC
-    site_status: str
+    site_status: SiteStatus
     oit_estimate: float | None
     passed: int
     items: int
@@ -216,7 +216,7 @@ class _RunFacts:
     checked_at: datetime | None
     checklist_id: str
     fiscal_year: int
-    site_status: str
+    site_status: SiteStatus
     pages_fetched: int
     pages_rendered: int | None
     notes: tuple[str, ...]
@@ -456,7 +456,7 @@ def view_from_stored(
         checked_at=run.started_at,
         checklist_id=run.checklist_id,
         fiscal_year=run.fiscal_year,
-        site_status=run.site_status or "ok",
+        site_status=SiteStatus(run.site_status or SiteStatus.OK),
         pages_fetched=run.pages_fetched,
         pages_rendered=None,
         notes=notes,
