@@ -64,7 +64,7 @@ def document_kind(url: str, content_type: str, head: bytes = b"") -> DocumentKin
 
 
 # Formats whose parsers have no budget of their own: read in the worker process (isolate.py).
-_ISOLATED = frozenset({DocumentKind.PDF, DocumentKind.DOCX, DocumentKind.XLSX})
+ISOLATED = frozenset({DocumentKind.PDF, DocumentKind.DOCX, DocumentKind.XLSX})
 
 
 def extract_document(
@@ -73,7 +73,7 @@ def extract_document(
     """Parse bytes into a Document; raises UnreadableDocument when no text can be had,
     including when the file needs more memory or time than a document may take."""
     kind = kind or document_kind(url, content_type, data[:8])
-    if kind in _ISOLATED:
+    if kind in ISOLATED:
         document: Document = worker("parse").call("extract", data, url, content_type, kind)
         return document
     return extract_inline(data, url, content_type, kind)

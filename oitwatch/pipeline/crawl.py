@@ -22,7 +22,7 @@ from oitwatch.crawler.render import Renderer, RenderUnavailable
 from oitwatch.documents import Document, DocumentKind, UnreadableDocument, extract_document
 from oitwatch.documents import derived as derived_store
 from oitwatch.documents.errors import UnreadableReason
-from oitwatch.documents.extract import document_kind
+from oitwatch.documents.extract import ISOLATED, document_kind
 from oitwatch.documents.html import parse_html
 from oitwatch.documents.resource import Prior, Resource
 from oitwatch.documents.shell import holds_content, needs_rendering
@@ -263,6 +263,12 @@ def to_resource(
     return resource
 
 
+def _read_elsewhere(result: FetchResult) -> bool:
+    """A file that the document worker process reads (documents/isolate.py)."""
+    url = result.final_url or result.url
+    return document_kind(url, result.content_type, result.body[:8]) in ISOLATED
+
+
 def _extract(resource: Resource, result: FetchResult) -> Document | None:
     try:
         return extract_document(result.body, resource.final_url, result.content_type, resource.kind)
@@ -398,7 +404,13 @@ class SiteCrawler:
         try:
             result, prior = await self._fetch(url, deadline or self.deadline)
             # Soft-404 is decided on what a reader sees: after rendering a script shell.
-            resource = to_resource(result, depth, None, self.memory, prior)
+            if result.ok and not result.not_modified and _read_elsewhere(result):
+                # The worker process reads the file: the loop crawls other pages meanwhile.
+                resource = await asyncio.to_thread(
+                    to_resource, result, depth, None, self.memory, prior
+                )
+            else:
+                resource = to_resource(result, depth, None, self.memory, prior)
             if resource.outcome is Outcome.NOT_REACHED:
                 self.result.out_of_time = True
                 self.result.stats.not_reached += 1
