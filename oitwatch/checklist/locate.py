@@ -337,23 +337,49 @@ def _labels(
 FIRST_NAMED_BONUS = 100
 
 
+def _label_scores(
+    synonyms: Mapping[str, tuple[str, ...]], label: str
+) -> tuple[tuple[str, int], ...]:
+    """(item, score) for each item one label names: a pure function of the label."""
+    found: dict[str, tuple[int, int]] = {}  # item -> (position, length) of its best match
+    for item_id, words in synonyms.items():
+        for word in words:
+            at = label.find(word) if word else -1
+            if at >= 0:
+                best = found.get(item_id)
+                if best is None or (at, -len(word)) < (best[0], -best[1]):
+                    found[item_id] = (at, len(word))
+    if not found:
+        return ()
+    first = min(at for at, _ in found.values())
+    return tuple(
+        (item_id, length + (FIRST_NAMED_BONUS if at == first else 0))
+        for item_id, (at, length) in found.items()
+    )
+
+
+# Menus print the same labels on every page of a site, and agencies' templates on many
+# sites: each label is scanned for every synonym once per run, not once per URL.
+_LABEL_MEMO: dict[tuple[int, str], tuple[tuple[str, int], ...]] = {}
+_LABEL_MEMO_SIZE = 50_000
+_SYNONYM_SETS: dict[tuple[tuple[str, tuple[str, ...]], ...], int] = {}
+
+
 def _scores(synonyms: Mapping[str, tuple[str, ...]], labels: list[str]) -> dict[str, int]:
     scores = dict.fromkeys(synonyms, 0)
+    key = tuple(synonyms.items())
+    token = _SYNONYM_SETS.setdefault(key, len(_SYNONYM_SETS))
     for label in labels:
-        found: dict[str, tuple[int, int]] = {}  # item -> (position, length) of its best match
-        for item_id, words in synonyms.items():
-            for word in words:
-                at = label.find(word) if word else -1
-                if at >= 0:
-                    best = found.get(item_id)
-                    if best is None or (at, -len(word)) < (best[0], -best[1]):
-                        found[item_id] = (at, len(word))
-        if not found:
-            continue
-        first = min(at for at, _ in found.values())
-        for item_id, (at, length) in found.items():
-            score = length + (FIRST_NAMED_BONUS if at == first else 0)
-            scores[item_id] = max(scores[item_id], score)
+        memo_key = (token, label)
+        matched = _LABEL_MEMO.get(memo_key)
+        if matched is None:
+            matched = _label_scores(synonyms, label)
+            if len(_LABEL_MEMO) >= _LABEL_MEMO_SIZE:
+                _LABEL_MEMO.clear()  # bounded: a long run's odd labels are not kept forever
+            _LABEL_MEMO[memo_key] = matched
+        for item_id, score in matched:
+            if score > scores[item_id]:
+                scores[item_id] = score
     return scores
 
 

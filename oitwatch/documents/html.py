@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.item_table import extract_item_rows, might_have_item_table
 from oitwatch.documents.model import Cue, Document, DocumentKind, Link, Person
-from oitwatch.text.urls import resolve
+from oitwatch.text.urls import normalise_url, resolve
 
 _MAP_HINTS = ("google.com/maps", "maps.google", "openstreetmap", "/maps/embed", "map")
 _INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg"]
@@ -91,11 +91,18 @@ def parse_html(html: str, url: str) -> Document:
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     resolved: dict[str, str | None] = {}
+    # Root-relative links (a menu's) depend on the origin alone: joined to it here, once per
+    # page, and normalised through normalise_url's cache, shared by every page of the site.
+    origin = base[: base.find("/", base.find("//") + 2)] if base.count("/") >= 3 else ""
     for node in tree.css("a[href], area[href]"):
         href = node.attrs.get("href") or ""
         target = resolved.get(href, "")
         if target == "":
-            target = resolved[href] = resolve(base, href)
+            if origin and href[:1] == "/" and href[1:2] not in ("/", "\\") and href == href.strip():
+                target = normalise_url(origin + href)
+            else:
+                target = resolve(base, href)
+            resolved[href] = target
         if target is None:
             continue
         child = node.child

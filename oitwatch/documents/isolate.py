@@ -163,9 +163,17 @@ def worker(purpose: str) -> DocumentWorker:
 
 def _table() -> dict[str, Callable[..., Any]]:
     from oitwatch.documents.extract import extract_inline
+    from oitwatch.documents.model import Document
     from oitwatch.documents.ocr import render_pdf_pages
 
-    return {"extract": extract_inline, "render_pdf": render_pdf_pages}
+    def extract(*args: Any) -> Document:
+        document = extract_inline(*args)
+        # Matching reads a file's whole text in compact form (Thai repaired, no spaces):
+        # computed here, on the worker's core, and sent back with the document.
+        _ = document.compact_text
+        return document
+
+    return {"extract": extract, "render_pdf": render_pdf_pages}
 
 
 def _serve(memory_mb: int) -> None:

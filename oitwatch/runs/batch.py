@@ -101,6 +101,10 @@ class _Admission:
 
     BUSY = 0.85  # share of a core above which no new site starts
     LAG = 0.02  # seconds a short sleep may overrun before the loop counts as saturated
+    # Sites always let in (memory permitting): one site keeps at most per_host requests in
+    # flight, so a handful cannot fill the loop with work, and a loop that lags because the
+    # machine is shared (or because a file is being read) must not starve it to one or two.
+    FLOOR = 24
 
     def __init__(self, limit: int, budget_mb: int) -> None:
         self._slots = asyncio.Semaphore(limit)
@@ -120,7 +124,9 @@ class _Admission:
     async def __aenter__(self) -> None:
         await self._slots.acquire()
         async with self._gate:
-            while self.running > 0:
+            while self.running > 0 and (
+                self.running >= self.FLOOR or (_rss_mb() or 0) > self._budget
+            ):
                 # A loop that wakes late has no CPU to spare (ours or a shared machine's):
                 # one more site would only hold memory and wait.
                 before = time.monotonic()
