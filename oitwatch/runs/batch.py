@@ -112,6 +112,7 @@ class _Admission:
         self.running = 0
         self._sample = (time.monotonic(), time.process_time())
         self._busy = 0.0
+        self._admitted = 0.0  # when the last site was let in
         self._gate = asyncio.Lock()  # one waiter polls; the others queue behind it
 
     def _cpu_busy(self) -> bool:
@@ -132,10 +133,15 @@ class _Admission:
                 before = time.monotonic()
                 await asyncio.sleep(0.05)
                 lag = time.monotonic() - before - 0.05
-                if lag < self.LAG and not self._cpu_busy() and (_rss_mb() or 0) <= self._budget:
+                # Past the floor, one site per CPU sample: a site just let in has not shown
+                # its load yet, and a stale sample would let in dozens at once.
+                busy = self._cpu_busy()
+                fresh = self._sample[0] >= self._admitted + 0.5
+                if lag < self.LAG and not busy and fresh and (_rss_mb() or 0) <= self._budget:
                     break
                 await asyncio.sleep(0.15)  # a finishing site frees its crawl and its CPU
             self.running += 1
+            self._admitted = time.monotonic()
 
     async def __aexit__(self, *exc_info: object) -> None:
         self.running -= 1
