@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import resource as _resource
 import time
 from collections.abc import Callable
@@ -93,6 +94,15 @@ def _rss_mb() -> float | None:
         return None
 
 
+def _machine_busy() -> bool:
+    """More runnable processes than cores (the last minute's load): a process's small share
+    of the CPU then means the machine has none to spare, not that the run has."""
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except OSError:
+        return False
+
+
 class _Admission:
     """Sites start while fewer than ``limit`` are in flight, memory is under budget and the
     process has CPU to spare; the per-host, per-IP and global request limits then pace them.
@@ -135,7 +145,7 @@ class _Admission:
                 lag = time.monotonic() - before - 0.05
                 # Past the floor, one site per CPU sample: a site just let in has not shown
                 # its load yet, and a stale sample would let in dozens at once.
-                busy = self._cpu_busy()
+                busy = self._cpu_busy() or _machine_busy()
                 fresh = self._sample[0] >= self._admitted + 0.5
                 if lag < self.LAG and not busy and fresh and (_rss_mb() or 0) <= self._budget:
                     break
