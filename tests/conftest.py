@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import external_site, good_site, tis620_fallback, tis620_site
+from tests.support.cli import PINNED_YEAR, CliResult, invoke
+from tests.support.server import FixtureSite, Route
 
 # The PostgreSQL fixtures (db_url runs a test on both backends).
 pytest_plugins = ["tests.fixtures.postgres"]
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-# ../shared (seeds, notes, the registry sample) is beside the project on CI, not in a user's
-# clone: tests that verify citations against it skip without it.
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(),
-    reason="../shared (seed documents, registry sample) is not beside this clone: "
-    "citations against the seeds and the real registry sample cannot be checked",
-)
 
 # The quick subset (`pytest -m quick`): seconds, no browser, no OCR, no ../shared needed.
 # CI also runs it from a copy of the project with no ../shared beside it (test_install.py).
@@ -47,24 +33,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in QUICK_FILES and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.quick)
-
-
-# The suite's fixtures and expectations are written against the FY2568 form: pin it, as a user
-# would with checklist.year. Tests of the year in force remove the pin (env value None).
-PINNED_YEAR = {"OITWATCH_CHECKLIST__YEAR": "2568"}
-
-# Fast, still-polite settings for fixture crawls, passed the way a user would: environment.
-FAST_ENV = {
-    "OITWATCH_CRAWL__DELAY": "0",
-    "OITWATCH_CRAWL__READ_TIMEOUT": "1",
-    "OITWATCH_CRAWL__CONNECT_TIMEOUT": "1",
-    "OITWATCH_CRAWL__TOTAL_TIMEOUT": "2",
-    "OITWATCH_CRAWL__RETRIES": "1",
-    "OITWATCH_CRAWL__BACKOFF": "0.05",
-    "OITWATCH_CRAWL__PER_HOST": "4",
-    "OITWATCH_ALERTS__RECHECK_DELAY": "0",
-    **PINNED_YEAR,
-}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,34 +91,6 @@ def unreachable_url() -> Iterator[str]:
     sock.close()
 
 
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)
-
-
-def run_cli(
-    *args: str, env: dict[str, str | None] | None = None, timeout: float = 180
-) -> CliResult:
-    """``oitwatch ARGS`` in a subprocess; an ``env`` value of None removes that variable."""
-    merged: dict[str, str | None] = {**os.environ, **FAST_ENV, **(env or {})}
-    full_env = {k: v for k, v in merged.items() if v is not None}
-    proc = subprocess.run(
-        [sys.executable, "-m", "oitwatch", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        check=False,
-    )
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
-
-
 @pytest.fixture(scope="session")
 def session_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("db") / "checks.db"
@@ -158,9 +98,9 @@ def session_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def good_check(good: FixtureSite, session_db: Path) -> CliResult:
-    return run_cli("check", good.url, "--format", "json", "--db", str(session_db))
+    return invoke("check", good.url, "--format", "json", "--db", str(session_db))
 
 
 @pytest.fixture(scope="session")
 def tis620_check(tis620: FixtureSite, session_db: Path) -> CliResult:
-    return run_cli("check", tis620.url, "--format", "json", "--db", str(session_db))
+    return invoke("check", tis620.url, "--format", "json", "--db", str(session_db))

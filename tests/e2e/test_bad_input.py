@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from oitwatch.config import load_settings
 from oitwatch.errors import ConfigError
-from tests.conftest import FAST_ENV, CliResult, run_cli
+from tests.support.cli import CliResult, invoke, run_cli
 
 DOWN = "http://127.0.0.1:9/"  # nothing listens: a quick check that still writes a run
 BIG_CELL = "x" * (200 * 1024)
@@ -33,19 +30,19 @@ def _one_line_error(result: CliResult, *words: str) -> str:
 def test_settings_file_not_utf8(tmp_path: Path) -> None:
     bad = tmp_path / "oitwatch.toml"
     bad.write_bytes('database = "ผลการตรวจ.db"\n'.encode("cp874"))
-    result = run_cli("--settings", str(bad), "check", DOWN)
+    result = invoke("--settings", str(bad), "check", DOWN)
     _one_line_error(result, str(bad), "save it as UTF-8")
 
 
 def test_registry_not_utf8(tmp_path: Path) -> None:
     registry = tmp_path / "sites.toml"
     registry.write_bytes('[[sites]]\nurl = "http://x.go.th/"\nname = "อบต."\n'.encode("cp874"))
-    result = run_cli("run", "--sites", str(registry), "--db", str(tmp_path / "r.db"))
+    result = invoke("run", "--sites", str(registry), "--db", str(tmp_path / "r.db"))
     _one_line_error(result, str(registry), "save it as UTF-8")
 
 
 def test_env_group_not_json(tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "check", DOWN, "--db", str(tmp_path / "e.db"), env={"OITWATCH_CRAWL": "delay=1"}
     )
     _one_line_error(result, "OITWATCH_CRAWL", "JSON")
@@ -68,29 +65,29 @@ def test_registry_import_cell_over_128_kb(tmp_path: Path) -> None:
         f'จังหวัด,รหัส อปท.,ประเภท อปท.,อปท.,เว็ปไซต์ของอปท\nกระบี่,1,อบต.,"{BIG_CELL}",www.x.go.th\n',
         encoding="utf-8",
     )
-    result = run_cli("sites", "import", str(export), "--to", str(tmp_path / "sites.toml"))
+    result = invoke("sites", "import", str(export), "--to", str(tmp_path / "sites.toml"))
     _one_line_error(result, str(export), "line 2")
 
 
 def test_declared_cell_over_128_kb(tmp_path: Path) -> None:
     declared = tmp_path / "declared.csv"
     declared.write_text(f'O1,"http://x.go.th/{BIG_CELL}"\n', encoding="utf-8")
-    result = run_cli("check", DOWN, "--declared", str(declared), "--db", str(tmp_path / "d.db"))
+    result = invoke("check", DOWN, "--declared", str(declared), "--db", str(tmp_path / "d.db"))
     _one_line_error(result, str(declared))
 
 
 def test_database_folder_not_writable() -> None:
     # /proc cannot be written even by root (tests run as root: chmod would not stop them).
-    result = run_cli("check", DOWN, "--db", "/proc/oitwatch-test.db")
+    result = invoke("check", DOWN, "--db", "/proc/oitwatch-test.db")
     _one_line_error(result, "/proc/oitwatch-test.db", "not writable")
 
 
 def test_database_file_read_only(tmp_path: Path) -> None:
     db = tmp_path / "ro.db"
-    run_cli("check", DOWN, "--db", str(db))
+    invoke("check", DOWN, "--db", str(db))
     before = _runs(db)
     read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
-    result = run_cli("check", DOWN, "--db", read_only)
+    result = invoke("check", DOWN, "--db", read_only)
     _one_line_error(result, str(db), "read-only", "write access")
     assert _runs(db) == before
 
@@ -103,7 +100,7 @@ def _runs(db: Path) -> list[tuple[int, str]]:
 
 def test_disk_full(tmp_path: Path) -> None:
     db = tmp_path / "full.db"
-    run_cli("check", DOWN, "--db", str(db))
+    invoke("check", DOWN, "--db", str(db))
     before = _runs(db)
 
     def small_disk() -> None:
@@ -112,23 +109,15 @@ def test_disk_full(tmp_path: Path) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "oitwatch", "check", DOWN, "--db", str(db)],
-        env={**os.environ, **FAST_ENV},
-        preexec_fn=small_disk,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    _one_line_error(
-        CliResult(proc.returncode, proc.stdout, proc.stderr), str(db), "free some space"
-    )
+    # A process of its own: the file size limit must not reach this test process.
+    result = run_cli("check", DOWN, "--db", str(db), timeout=120, preexec_fn=small_disk)
+    _one_line_error(result, str(db), "free some space")
     assert _runs(db)[: len(before)] == before  # the history is intact
 
 
 def test_home_not_writable(tmp_path: Path) -> None:
-    # A service user whose home is not a writable folder: pythainlp must not write there.
+    # A service user whose home is not a writable folder: pythainlp must not write there. A
+    # process of its own: the folders are chosen when oitwatch is first imported.
     env = {"HOME": "/etc/hostname", "XDG_CACHE_HOME": ""}
     result = run_cli("check", DOWN, "--format", "json", "--db", str(tmp_path / "h.db"), env=env)
     assert "Traceback" not in result.stderr
@@ -137,7 +126,7 @@ def test_home_not_writable(tmp_path: Path) -> None:
 
 def test_damaged_database_warns(tmp_path: Path) -> None:
     db = tmp_path / "damaged.db"
-    run_cli("check", DOWN, "--db", str(db))
+    invoke("check", DOWN, "--db", str(db))
     with sqlite3.connect(db) as conn:
         conn.execute("pragma wal_checkpoint(truncate)")
         page_size = conn.execute("pragma page_size").fetchone()[0]
@@ -147,7 +136,7 @@ def test_damaged_database_warns(tmp_path: Path) -> None:
     with db.open("r+b") as file:  # scribble over the table's first page
         file.seek((root - 1) * page_size)
         file.write(b"\xa5" * page_size)
-    result = run_cli("check", DOWN, "--db", str(db))
+    result = invoke("check", DOWN, "--db", str(db))
     assert "Traceback" not in result.stderr
     # Damage the migrations trip over stops the check; elsewhere it is a warning and runs on.
     assert f"the database {db} is damaged" in result.stderr

@@ -6,9 +6,10 @@ import sqlite3
 from pathlib import Path
 
 from oitwatch.checklist.findings import Status
-from tests.conftest import CliResult, run_cli
-from tests.fixtures.server import FixtureSite
 from tests.fixtures.sites import GOOD_EXPECTED, TIS_EXPECTED
+from tests.support.cli import CliResult, invoke
+from tests.support.files import write_declared
+from tests.support.server import FixtureSite
 
 
 def _statuses(result: CliResult) -> dict[str, str]:
@@ -125,7 +126,7 @@ def test_crawler_trap_is_bounded(
 
 
 def test_unreachable_site(unreachable_url: str, tmp_path: Path) -> None:
-    result = run_cli("check", unreachable_url, "--format", "json", "--db", str(tmp_path / "u.db"))
+    result = invoke("check", unreachable_url, "--format", "json", "--db", str(tmp_path / "u.db"))
     assert result.code == 2
     data = result.json
     assert data["site_status"] == "unreachable"
@@ -134,14 +135,12 @@ def test_unreachable_site(unreachable_url: str, tmp_path: Path) -> None:
 
 
 def test_declared_csv_takes_precedence(good: FixtureSite, tmp_path: Path) -> None:
-    declared = tmp_path / "declared.csv"
-    declared.write_text(
-        "item,url\n"
-        f"O7,{good.url}/docs/annual-report-2568.pdf\n"
-        f"๐๒๒,{good.url}/docs/gift-report-2568-final.pdf\n",
-        encoding="utf-8",
-    )
-    result = run_cli(
+    rows = [
+        ("O7", f"{good.url}/docs/annual-report-2568.pdf"),
+        ("๐๒๒", f"{good.url}/docs/gift-report-2568-final.pdf"),  # Thai digits, no "O"
+    ]
+    declared = write_declared(tmp_path / "declared.csv", rows, header=True)
+    result = invoke(
         "check",
         good.url,
         "--format",
@@ -159,8 +158,8 @@ def test_declared_csv_takes_precedence(good: FixtureSite, tmp_path: Path) -> Non
 
 def test_every_check_is_stored_as_a_new_run(good: FixtureSite, tmp_path: Path) -> None:
     db = tmp_path / "history.db"
-    first = run_cli("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
-    second = run_cli("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
+    first = invoke("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
+    second = invoke("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
     assert first.json["run_id"] != second.json["run_id"]
     with sqlite3.connect(db) as conn:
         runs = conn.execute("select status, site_status from runs order by id").fetchall()
@@ -175,26 +174,26 @@ def test_every_check_is_stored_as_a_new_run(good: FixtureSite, tmp_path: Path) -
 
 
 def test_table_output_is_thai_first_english_on_request(good: FixtureSite, tmp_path: Path) -> None:
-    result = run_cli("check", good.url, "--db", str(tmp_path / "t.db"), "--max-pages", "80")
+    result = invoke("check", good.url, "--db", str(tmp_path / "t.db"), "--max-pages", "80")
     assert result.code == 1
     assert "ข้อ" in result.stdout and "ลิงก์เสีย" in result.stdout
     assert "Item" not in result.stdout and "broken" not in result.stdout
     assert "[oitwatch]" in result.stderr  # progress on stderr
-    english = run_cli(
+    english = invoke(
         "check", good.url, "--db", str(tmp_path / "t.db"), "--max-pages", "80", "--lang", "en"
     )
     assert "Item" in english.stdout and "broken" in english.stdout
 
 
 def test_bad_url_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_cli("check", "not a url", "--db", str(tmp_path / "x.db"))
+    result = invoke("check", "not a url", "--db", str(tmp_path / "x.db"))
     assert result.code == 2
     assert "not a website address" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_settings_typo_is_a_clear_error(tmp_path: Path, good: FixtureSite) -> None:
-    result = run_cli(
+    result = invoke(
         "check", good.url, "--db", str(tmp_path / "x.db"), env={"OITWATCH_CRAWL__MAX_PAGEZ": "3"}
     )
     assert result.code == 2
@@ -203,7 +202,7 @@ def test_settings_typo_is_a_clear_error(tmp_path: Path, good: FixtureSite) -> No
 
 
 def test_year_2569_needs_no_code_change(good: FixtureSite, tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "check",
         good.url,
         "--year",

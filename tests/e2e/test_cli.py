@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from oitwatch import __version__
 from oitwatch.cli import main
 from oitwatch.cli.progress import ProgressLine
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import FAST_ENV
+from tests.support.server import FixtureSite
 
 REGISTRY = """[[sites]]
 url = "https://www.khlongphon.go.th/"

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from oitwatch.cli import main
 from oitwatch.config.settings import CrawlSettings, RenderSettings
 from oitwatch.crawler import guard
 from oitwatch.crawler.fetcher import Fetcher
@@ -23,9 +21,10 @@ from oitwatch.crawler.render import Renderer
 from oitwatch.crawler.transport import PerHostTransport
 from oitwatch.pipeline.crawl import SiteCrawler
 from oitwatch.storage import open_database
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
+from tests.support.cli import invoke
+from tests.support.files import write_registry
+from tests.support.server import FixtureSite, Route
 
 PUBLIC = "127.0.0.21"  # stands in for a public address: the policy allows it by name
 INTERNAL = "127.0.0.22"  # stands in for an internal one: loopback, refused
@@ -140,15 +139,8 @@ def test_browser_redirect_inward_is_refused(
     assert app is not None and "rendered by script" in app.html
 
 
-def _registry(path: Path, sites: list[FixtureSite], extra: str = "") -> Path:
-    path.write_text(
-        "".join(
-            f'[[sites]]\nurl = "{s.url}/"\nname = "อบต.ทดสอบ {n}"\n\n' for n, s in enumerate(sites)
-        )
-        + extra,
-        encoding="utf-8",
-    )
-    return path
+def _entries(sites: list[FixtureSite]) -> list[dict[str, object]]:
+    return [{"url": f"{s.url}/", "name": f"อบต.ทดสอบ {n}"} for n, s in enumerate(sites)]
 
 
 @pytest.fixture
@@ -162,17 +154,12 @@ def three_sites() -> Iterator[list[FixtureSite]]:
         site.stop()
 
 
-def _invoke(args: list[str], env: dict[str, str]) -> Any:
-    return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
-
-
 def test_one_bad_site_never_stops_the_run(
     three_sites: list[FixtureSite], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    registry = _registry(tmp_path / "sites.toml", three_sites)
+    registry = write_registry(tmp_path / "sites.toml", _entries(three_sites))
     db = tmp_path / "nightly.db"
     env = {
-        **FAST_ENV,
         "OITWATCH_OCR__ENABLED": "false",
         "OITWATCH_ALERTS__STAFF": "staff@dla.go.th",
         "OITWATCH_SMTP__PORT": "9",  # nothing listens: the digest waits in the outbox
@@ -189,10 +176,11 @@ def test_one_bad_site_never_stops_the_run(
 
     monkeypatch.setattr(SiteCrawler, "crawl", broken)
     args = ["run", "--sites", str(registry), "--db", str(db)]
-    first = _invoke(args, env)
-    assert first.exit_code == 1, first.output
-    assert "1 site(s) could not be checked" in first.output
-    assert "Traceback" not in first.output  # the traceback is in the log, not the terminal
+    first = invoke(*args, env=env)
+    assert first.code == 1, first.stderr
+    assert "1 site(s) could not be checked" in first.stdout + first.stderr
+    # The traceback is in the log, not the terminal.
+    assert "Traceback" not in first.stdout + first.stderr
     log = (tmp_path / "oitwatch.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "injected failure" in log
     with sqlite3.connect(db) as conn:
@@ -213,9 +201,9 @@ def test_one_bad_site_never_stops_the_run(
         database.close()
 
     monkeypatch.setattr(SiteCrawler, "crawl", crawl)  # the site is fixed
-    resumed = _invoke([*args, "--resume"], env)
-    assert resumed.exit_code == 0, resumed.output
-    assert "(2 done before the resume)" in resumed.output
+    resumed = invoke(*args, "--resume", env=env)
+    assert resumed.code == 0, resumed.stderr
+    assert "(2 done before the resume)" in resumed.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from batches").fetchall() == [("completed",)]
         per_site = conn.execute(
@@ -232,17 +220,16 @@ def test_one_bad_site_never_stops_the_run(
 def test_nightly_run_refuses_private_addresses(
     three_sites: list[FixtureSite], tmp_path: Path
 ) -> None:
-    registry = _registry(
-        tmp_path / "sites.toml",
-        three_sites[:1],
-        '[[sites]]\nurl = "http://169.254.169.254/latest/"\nname = "metadata"\n\n'
-        '[[sites]]\nurl = "http://10.1.2.3/"\nname = "intranet"\n',
-    )
-    env = {**FAST_ENV, "OITWATCH_OCR__ENABLED": "false"}
-    args = ["run", "--sites", str(registry), "--db", str(tmp_path / "n.db")]
-    result = _invoke(args, env)
-    assert result.exit_code == 1
-    assert "169.254.169.254 is a link-local address" in result.output
-    assert "10.1.2.3 is a private network address" in result.output
-    assert "run.allow_hosts" in result.output
-    assert "2 site(s) could not be checked" in result.output
+    inside = [
+        {"url": "http://169.254.169.254/latest/", "name": "metadata"},
+        {"url": "http://10.1.2.3/", "name": "intranet"},
+    ]
+    registry = write_registry(tmp_path / "sites.toml", [*_entries(three_sites[:1]), *inside])
+    env = {"OITWATCH_OCR__ENABLED": "false"}
+    result = invoke("run", "--sites", str(registry), "--db", str(tmp_path / "n.db"), env=env)
+    assert result.code == 1
+    said = result.stdout + result.stderr
+    assert "169.254.169.254 is a link-local address" in said
+    assert "10.1.2.3 is a private network address" in said
+    assert "run.allow_hosts" in said
+    assert "2 site(s) could not be checked" in said

@@ -5,9 +5,6 @@ end: a valid JSON report, no traceback, and the whole process tree under 500 MB.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +14,12 @@ import pytest
 
 from oitwatch.documents import UnreadableDocument, extract_document
 from oitwatch.documents.isolate import DocumentWorker
-from tests.conftest import FAST_ENV
 from tests.fixtures import hostile
 from tests.fixtures.documents import pdf
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
+from tests.support.cli import start_cli
+from tests.support.files import write_declared
+from tests.support.server import FixtureSite, Route
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,21 +69,18 @@ def _tree_rss(process: psutil.Process) -> int:
 
 @pytest.mark.timeout(600)
 def test_hostile_files_cost_only_themselves(hostile_site: FixtureSite, tmp_path: Path) -> None:
-    declared = tmp_path / "declared.csv"
     items = ["/loop.pdf", "/bomb.pdf", "/bomb.docx", "/bomb.xlsx", "/bomb.png", "/good.pdf"]
-    declared.write_text(
-        "".join(f"O{n},{hostile_site.url}{path}\n" for n, path in enumerate(items, start=1)),
-        encoding="utf-8",
+    declared = write_declared(
+        tmp_path / "declared.csv",
+        [(f"O{n}", hostile_site.url + path) for n, path in enumerate(items, start=1)],
     )
-    command = [
-        sys.executable, "-m", "oitwatch", "check", hostile_site.url, "--format", "json",
-        "--declared", str(declared), "--db", str(tmp_path / "hostile.db"),
-    ]  # fmt: skip
-    env = {**os.environ, **FAST_ENV, "OITWATCH_CRAWL__TOTAL_TIMEOUT": "30"}
     started = time.monotonic()
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    # A process of its own: the memory of its whole tree is what is measured.
+    proc = start_cli(
+        "check", hostile_site.url, "--format", "json", "--declared", str(declared),
+        "--db", str(tmp_path / "hostile.db"),
+        env={"OITWATCH_CRAWL__TOTAL_TIMEOUT": "30"},
+    )  # fmt: skip
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from oitwatch.checklist.loader import form_in_force, thai_fiscal_year
-from tests.conftest import FAST_ENV, run_cli
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import FAST_ENV, invoke
+from tests.support.server import FixtureSite
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_STATUSES = {"pass", "partial", "outdated", "off_site", "broken", "missing", "unverifiable"}
@@ -29,7 +28,7 @@ UNPINNED = {"OITWATCH_CHECKLIST__YEAR": None}
 
 
 def test_demo_report_has_every_status(tmp_path: Path) -> None:
-    result = run_cli("demo", "--format", "json", "--db", str(tmp_path / "demo.db"))
+    result = invoke("demo", "--format", "json", "--db", str(tmp_path / "demo.db"))
     assert result.code == 0, result.stderr
     data = result.json
     statuses = {i["status"] for i in data["items"]}
@@ -45,7 +44,7 @@ def test_demo_report_has_every_status(tmp_path: Path) -> None:
 
 
 def test_demo_table_is_thai_first(tmp_path: Path) -> None:
-    result = run_cli("demo", "--db", str(tmp_path / "demo.db"))
+    result = invoke("demo", "--db", str(tmp_path / "demo.db"))
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("รายงานการตรวจเว็บไซต์")
@@ -59,10 +58,10 @@ def test_demo_table_is_thai_first(tmp_path: Path) -> None:
 
 
 def test_doctor_lists_capabilities_with_what_is_lost_and_the_fix(tmp_path: Path) -> None:
-    ok = run_cli("doctor", "--db", str(tmp_path / "d.db"))
+    ok = invoke("doctor", "--db", str(tmp_path / "d.db"))
     assert ok.code == 0, ok.stdout + ok.stderr
     assert ok.stdout.count("[ok     ]") >= 4  # OCR, Chromium, database, the form
-    missing = run_cli(
+    missing = invoke(
         "doctor",
         "--db",
         str(tmp_path / "d.db"),
@@ -77,9 +76,9 @@ def test_doctor_lists_capabilities_with_what_is_lost_and_the_fix(tmp_path: Path)
 
 
 def test_doctor_reports_smtp_only_when_configured(tmp_path: Path) -> None:
-    plain = run_cli("doctor", "--db", str(tmp_path / "d.db"))
+    plain = invoke("doctor", "--db", str(tmp_path / "d.db"))
     assert "SMTP" not in plain.stdout
-    configured = run_cli(
+    configured = invoke(
         "doctor",
         "--db",
         str(tmp_path / "d.db"),
@@ -90,14 +89,14 @@ def test_doctor_reports_smtp_only_when_configured(tmp_path: Path) -> None:
 
 def test_a_check_without_ocr_says_so_on_top_and_on_the_item(tmp_path: Path) -> None:
     env = {"OITWATCH_OCR__LANGUAGES": "tha+zzz"}  # as if the Thai model were not installed
-    result = run_cli("demo", "--format", "json", "--db", str(tmp_path / "d.db"), env=env)
+    result = invoke("demo", "--format", "json", "--db", str(tmp_path / "d.db"), env=env)
     data = result.json
     o9 = next(i for i in data["items"] if i["id"] == "O9")
     assert o9["status"] == "unverifiable" and o9["weakened_by"] == ["ocr"]
     assert "ตรวจได้ไม่เต็มที่" in o9["reason_th"] and "weakened" in o9["reason_en"]
     assert [w for w in data["warnings"] if "no Thai OCR" in w]
     assert all(i["weakened_by"] == [] for i in data["items"] if i["id"] != "O9")
-    table = run_cli("demo", "--db", str(tmp_path / "d.db"), env=env)
+    table = invoke("demo", "--db", str(tmp_path / "d.db"), env=env)
     top = table.stdout.splitlines()[:6]
     assert any(line.startswith("!! ตรวจได้ไม่เต็มที่") for line in top), top
 
@@ -109,7 +108,7 @@ def test_a_check_without_chromium_says_so_on_the_items_it_may_have_missed(
 
     site = FixtureSite("127.0.0.31", js_site_routes(scripted=True)).start()
     try:
-        result = run_cli(
+        result = invoke(
             "check",
             site.url,
             "--format",
@@ -159,7 +158,7 @@ def test_form_in_force_falls_back_to_the_newest_published() -> None:
 
 
 def _check(site: FixtureSite, tmp_path: Path, env: dict[str, str | None], *extra: str) -> Any:
-    result = run_cli(
+    result = invoke(
         "check",
         site.url,
         "--format",
@@ -192,7 +191,7 @@ def test_a_check_in_fy2568_uses_2568(good: FixtureSite, tmp_path: Path) -> None:
 def test_settings_pin_a_form(good: FixtureSite, tmp_path: Path) -> None:
     settings = tmp_path / "oitwatch.toml"
     settings.write_text("[checklist]\nyear = 2568\n", encoding="utf-8")
-    result = run_cli(
+    result = invoke(
         "--settings",
         str(settings),
         "checklist",
@@ -201,7 +200,7 @@ def test_settings_pin_a_form(good: FixtureSite, tmp_path: Path) -> None:
     )
     assert result.code == 0 and "O28 " in result.stdout
     assert "ตรวจตามแบบ OIT ปี 2568 ตามที่กำหนด" in result.stdout
-    listed = run_cli("checklist", "list", env={**UNPINNED, "OITWATCH_TODAY": "2026-12-01"})
+    listed = invoke("checklist", "list", env={**UNPINNED, "OITWATCH_TODAY": "2026-12-01"})
     assert "ita-2568  FY2568  28 items" in listed.stdout
     assert "ita-2569  FY2569  26 items  (extends ita-2568)" in listed.stdout
     assert "<- used by default" in listed.stdout.splitlines()[2]
@@ -210,17 +209,9 @@ def test_settings_pin_a_form(good: FixtureSite, tmp_path: Path) -> None:
 # -- crashes are not findings -----------------------------------------------------------
 
 
-@pytest.fixture
-def in_process(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    for key, value in FAST_ENV.items():
-        monkeypatch.setenv(key, value)
-    return CliRunner()
-
-
 def test_an_internal_error_exits_3_with_a_json_error(
-    good: FixtureSite, tmp_path: Path, in_process: CliRunner, monkeypatch: pytest.MonkeyPatch
+    good: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from oitwatch.cli import main
     from oitwatch.pipeline import site as site_check
 
     async def broken(*args: object, **kwargs: object) -> None:
@@ -228,24 +219,22 @@ def test_an_internal_error_exits_3_with_a_json_error(
 
     monkeypatch.setattr(site_check, "check_site", broken)
     args = ["check", good.url, "--db", str(tmp_path / "e.db")]
-    result = in_process.invoke(main, [*args, "--format", "json"])
-    assert result.exit_code == 3
+    result = invoke(*args, "--format", "json")
+    assert result.code == 3
     error = json.loads(result.stdout)["error"]
     assert error["kind"] == "internal_error" and error["exception"] == "ZeroDivisionError"
     assert "please report" in error["message"] and error["message_th"]
     assert "Traceback" in result.stderr  # the log keeps the traceback
-    assert in_process.invoke(main, args).exit_code == 3
+    assert invoke(*args).code == 3
 
 
 def test_a_bug_in_one_item_or_resource_costs_that_item_only(
     good: FixtureSite,
     tmp_path: Path,
-    in_process: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from oitwatch.checklist.evaluate import ItemEvaluator
-    from oitwatch.cli import main
     from oitwatch.pipeline.crawl import SiteCrawler
 
     evaluate, fetch = ItemEvaluator.evaluate, SiteCrawler.fetch_resource
@@ -263,10 +252,8 @@ def test_a_bug_in_one_item_or_resource_costs_that_item_only(
 
     monkeypatch.setattr(ItemEvaluator, "evaluate", evaluate_with_bug)
     monkeypatch.setattr(SiteCrawler, "fetch_resource", fetch_with_bug)
-    result = in_process.invoke(
-        main, ["check", good.url, "--format", "json", "--db", str(tmp_path / "i.db")]
-    )
-    assert result.exit_code == 1, result.stderr
+    result = invoke("check", good.url, "--format", "json", "--db", str(tmp_path / "i.db"))
+    assert result.code == 1, result.stderr
     statuses = {i["id"]: (i["status"], i["reason_en"]) for i in json.loads(result.stdout)["items"]}
     for broken in ("O5", "O8"):
         status, reason = statuses[broken]

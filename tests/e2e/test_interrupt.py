@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite, Route
+from tests.support.cli import invoke, start_cli
+from tests.support.server import FixtureSite, Route
+from tests.support.wait import wait_until
 
 
 @pytest.fixture
@@ -33,27 +30,11 @@ def slow_site() -> Iterator[FixtureSite]:
 
 def test_ctrl_c_marks_run_interrupted(slow_site: FixtureSite, tmp_path: Path) -> None:
     db = tmp_path / "interrupt.db"
-    env = {**os.environ, **FAST_ENV, "OITWATCH_CRAWL__PER_HOST": "2"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oitwatch",
-            "check",
-            slow_site.url,
-            "--db",
-            str(db),
-            "--max-pages",
-            "400",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while len(slow_site.requests) < 250 and time.monotonic() < deadline:
-        time.sleep(0.05)  # past the first resource batch, mid-crawl
+    env = {"OITWATCH_CRAWL__PER_HOST": "2"}
+    # A real process: Ctrl-C is a signal to it.
+    proc = start_cli("check", slow_site.url, "--db", str(db), "--max-pages", "400", env=env)
+    # Past the first resource batch, mid-crawl.
+    wait_until("250 requests", lambda: len(slow_site.requests) >= 250, timeout=60, step=0.05)
     assert proc.poll() is None, "the check ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
@@ -71,25 +52,8 @@ def test_ctrl_c_marks_run_interrupted(slow_site: FixtureSite, tmp_path: Path) ->
         assert conn.execute("select count(*) from resources").fetchone()[0] == pages
         assert conn.execute("select count(*) from item_results").fetchone()[0] == 0
     # The next check of the same site starts a fresh run and leaves the interrupted one as it was.
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oitwatch",
-            "check",
-            slow_site.url,
-            "--db",
-            str(db),
-            "--max-pages",
-            "20",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
+    done = invoke("check", slow_site.url, "--db", str(db), "--max-pages", "20", env=env)
+    assert done.code == 1, done.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from runs order by id").fetchall() == [
             ("interrupted",),

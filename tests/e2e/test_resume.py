@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
+from tests.support.cli import invoke, start_cli
+from tests.support.files import write_registry
+from tests.support.server import FixtureSite, Route
+from tests.support.wait import wait_until
 
 SITES = 6
 
@@ -43,31 +41,22 @@ def _runs(db: Path) -> list[tuple[int, str, int]]:
 
 
 def test_sigkill_then_resume(slow_sites: list[FixtureSite], tmp_path: Path) -> None:
-    registry = tmp_path / "sites.toml"
-    registry.write_text(
-        "".join(
-            f'[[sites]]\nurl = "{s.url}/"\nname = "อบต.ทดสอบ {n}"\n\n'
-            for n, s in enumerate(slow_sites)
-        ),
-        encoding="utf-8",
+    registry = write_registry(
+        tmp_path / "sites.toml",
+        [{"url": f"{s.url}/", "name": f"อบต.ทดสอบ {n}"} for n, s in enumerate(slow_sites)],
     )
     db = tmp_path / "nightly.db"
-    env = {
-        **os.environ,
-        **FAST_ENV,
-        "OITWATCH_RUN__SITES_IN_FLIGHT": "2",
-        "OITWATCH_OCR__ENABLED": "false",
-    }
-    command = [sys.executable, "-m", "oitwatch", "run", "--sites", str(registry), "--db", str(db)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if db.exists() and sum(1 for _, status, _ in _runs(db) if status == "completed") >= 2:
-            break
-        time.sleep(0.1)
+    env = {"OITWATCH_RUN__SITES_IN_FLIGHT": "2", "OITWATCH_OCR__ENABLED": "false"}
+    args = ["run", "--sites", str(registry), "--db", str(db)]
+    proc = start_cli(*args, env=env)  # a real process: the kill is the point
+    wait_until(
+        "two sites completed",
+        # Not before oitwatch made it: connecting would create an empty file.
+        lambda: db.exists() and sum(1 for _, status, _ in _runs(db) if status == "completed") >= 2,
+    )
     assert proc.poll() is None, "the run ended before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
@@ -76,10 +65,8 @@ def test_sigkill_then_resume(slow_sites: list[FixtureSite], tmp_path: Path) -> N
     done_before = {site for site, status, _ in killed if status == "completed"}
     assert 2 <= len(done_before) < SITES
 
-    resumed = subprocess.run(
-        [*command, "--resume"], env=env, capture_output=True, text=True, timeout=180, check=False
-    )
-    assert resumed.returncode == 0, resumed.stderr
+    resumed = invoke(*args, "--resume", env=env)
+    assert resumed.code == 0, resumed.stderr
     assert f"({len(done_before)} done before the resume)" in resumed.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from batches").fetchall() == [("completed",)]
@@ -96,9 +83,4 @@ def test_sigkill_then_resume(slow_sites: list[FixtureSite], tmp_path: Path) -> N
             "where runs.status = 'completed' group by run_id"
         ).fetchall()
         assert [n for (n,) in per_run] == [28] * SITES
-    assert (
-        subprocess.run(
-            [*command, "--resume"], env=env, capture_output=True, text=True, timeout=60, check=False
-        ).returncode
-        == 2
-    )  # nothing left to resume
+    assert invoke(*args, "--resume", env=env).code == 2  # nothing left to resume

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tests.fixtures.documents import docx, pdf, scanned_pdf, scanned_png, xlsx
-from tests.fixtures.server import Route, Routes
+from tests.support.server import Route, Routes
 
 ROOT = Path(__file__).resolve().parent
 SITES = ROOT / "sites"

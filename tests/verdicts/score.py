@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures.server import FixtureSite, Routes
+from tests.support.server import FixtureSite, Routes
 from tests.verdicts.corpus import (
     CLASSES,
     EXTERNAL_IP,

@@ -3,77 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from oitwatch.config import load_settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.runs.batch import BatchSummary, run_once
 from oitwatch.storage import open_database
 from tests.fixtures.documents import pdf
-from tests.fixtures.server import FixtureSite, Route, Routes
 from tests.fixtures.sites import html
+from tests.support.server import FixtureSite, Route, Routes
+from tests.support.smtp import Smtp
 
 WEBMASTER = "webmaster@tambon.go.th"
 STAFF = "staff@dla.go.th"
-
-
-@dataclass
-class Received:
-    to: list[str]
-    subject: str
-    body: str
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Received] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        body = message.get_body(("plain",))
-        self.messages.append(
-            Received(
-                list(envelope.rcpt_tos),
-                str(message["Subject"]),
-                body.get_content() if body is not None else "",
-            )
-        )
-        return "250 OK"
-
-    def take(self, recipient: str) -> list[Received]:
-        """Messages to one recipient since the last take."""
-        mine = [m for m in self.messages if recipient in m.to]
-        self.messages = [m for m in self.messages if recipient not in m.to]
-        return mine
-
-
-class Smtp:
-    def __init__(self, inbox: Inbox, port: int = 0) -> None:
-        self.inbox = inbox
-        self.controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
-        self.port = self.controller.port
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _routes() -> Routes:
@@ -96,8 +41,7 @@ def _routes() -> Routes:
 def world(db_url: str) -> Iterator[tuple[FixtureSite, Smtp, Any]]:
     routes = _routes()
     site = FixtureSite("127.0.0.7", routes).start()
-    smtp = Smtp(Inbox())
-    smtp.start()
+    smtp = Smtp().start()
     settings = load_settings(
         database=db_url,
         crawl={"delay": 0, "retries": 1, "backoff": 0.01, "read_timeout": 2, "total_timeout": 4},

@@ -10,7 +10,7 @@ import pytest
 from oitwatch.checklist import ChecklistError, Item, available_years, load_checklist
 from oitwatch.checklist.loader import _data_dir, load_checklist_file, parse_checklist
 from oitwatch.checklist.model import Confidence, PeriodKind
-from tests.conftest import SHARED, needs_shared
+from tests.support.shared import SHARED, needs_shared
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 

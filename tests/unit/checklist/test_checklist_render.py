@@ -11,13 +11,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from oitwatch.checklist.checks import CHECKS
 from oitwatch.checklist.loader import _data_dir, available_years, load_checklist_file
-from oitwatch.cli import main
 from oitwatch.present.table import render_checklist
-from tests.conftest import FAST_ENV
+from tests.support.cli import invoke
 
 DATA_FILES = sorted(_data_dir().glob("*.toml"))
 
@@ -122,15 +120,13 @@ def test_merged_rules_render(path: Path) -> None:
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
 def test_checklist_show_lists_every_item(path: Path) -> None:
     checklist = load_checklist_file(path)
-    shown = CliRunner().invoke(
-        main, ["checklist", "show", "--year", str(_year(path))], env=FAST_ENV
-    )
-    assert shown.exit_code == 0, shown.output
-    assert re.findall(r"^(O\d+) ", shown.output, re.M) == [i.id for i in checklist.items]
+    shown = invoke("checklist", "show", "--year", str(_year(path)))
+    assert shown.code == 0, shown.stderr
+    assert re.findall(r"^(O\d+) ", shown.stdout, re.M) == [i.id for i in checklist.items]
     for item in checklist.items:
-        assert item.heading_th in shown.output, item.id
+        assert item.heading_th in shown.stdout, item.id
 
 
 def test_checklist_show_refuses_an_unknown_year() -> None:
-    shown = CliRunner().invoke(main, ["checklist", "show", "--year", "2550"], env=FAST_ENV)
-    assert shown.exit_code == 2 and "2550" in shown.output
+    shown = invoke("checklist", "show", "--year", "2550")
+    assert shown.code == 2 and "2550" in shown.stderr

@@ -63,7 +63,7 @@ from oitwatch.crawler.fetcher import Fetcher  # noqa: E402
 from oitwatch.pipeline.crawl import SiteCrawl, SiteCrawler  # noqa: E402
 from oitwatch.pipeline.site import _priority_words  # noqa: E402
 from tests.fixtures.ita_layouts import LAYOUTS, Expected  # noqa: E402
-from tests.fixtures.server import FixtureSite  # noqa: E402
+from tests.support.server import FixtureSite  # noqa: E402
 
 CHECKLIST = load_checklist(2568)
 FAST = CrawlSettings(delay=0, per_host=4, retries=0, read_timeout=5, total_timeout=10)

@@ -6,7 +6,7 @@ from oitwatch.checklist import load_checklist
 from oitwatch.checklist.judge import assess, judge
 from oitwatch.checklist.locate import classify
 from oitwatch.documents.model import Document, DocumentKind
-from tests.conftest import SHARED, needs_shared
+from tests.support.shared import SHARED, needs_shared
 
 CHECKLIST = load_checklist(2568)
 pytestmark = needs_shared

@@ -10,7 +10,9 @@ import pytest
 
 from oitwatch.config.registry import import_registry_csv, load_registry, normalise_address
 from oitwatch.errors import ConfigError
-from tests.conftest import SHARED, needs_shared, run_cli
+from tests.support.cli import invoke
+from tests.support.files import write_registry
+from tests.support.shared import SHARED, needs_shared
 
 SAMPLE = SHARED / "registry" / "dla-sample.csv"
 # Our own messy export, with the same classes of mess as the real sample (shared/registry):
@@ -110,13 +112,14 @@ def test_quoted_fields_are_parsed() -> None:
 
 
 def test_cli_import_merges_and_keeps_recipients(tmp_path: Path) -> None:
-    registry = tmp_path / "sites.toml"
-    registry.write_text(
-        '[[sites]]\nurl = "http://www.khlongthotlong.go.th/"\ncode = "9010102"\nname = "old name"\n'
-        'recipients = ["webmaster@khlongthotlong.go.th"]\n',
-        encoding="utf-8",
-    )
-    result = run_cli("sites", "import", str(MESSY), "--to", str(registry))
+    old = {
+        "url": "http://www.khlongthotlong.go.th/",
+        "code": "9010102",
+        "name": "old name",
+        "recipients": ["webmaster@khlongthotlong.go.th"],
+    }
+    registry = write_registry(tmp_path / "sites.toml", [old])
+    result = invoke("sites", "import", str(MESSY), "--to", str(registry))
     assert result.code == 0, result.stderr
     assert "7 agencies with a usable website (6 new, 1 updated)" in result.stdout
     assert "line 8: 9010104 บ้านจำลอง: no website given" in result.stdout
@@ -128,12 +131,9 @@ def test_cli_import_merges_and_keeps_recipients(tmp_path: Path) -> None:
 
 
 def test_registry_typo_names_the_site(tmp_path: Path) -> None:
-    registry = tmp_path / "sites.toml"
-    registry.write_text(
-        '[[sites]]\nurl = "http://a.go.th/"\nname = "อบต.ก"\nrecipent = ["x@y.th"]\n',
-        encoding="utf-8",
-    )
+    typo = {"url": "http://a.go.th/", "name": "อบต.ก", "recipent": ["x@y.th"]}
+    registry = write_registry(tmp_path / "sites.toml", [typo])
     with pytest.raises(ConfigError, match=r"site #1 \(อบต.ก\).*recipent"):
         load_registry(registry)
-    result = run_cli("run", "--sites", str(registry), "--db", str(tmp_path / "r.db"))
+    result = invoke("run", "--sites", str(registry), "--db", str(tmp_path / "r.db"))
     assert result.code == 2 and "recipent" in result.stderr and "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ import pytest
 from oitwatch.config import CrawlSettings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
-from tests.fixtures.server import FixtureSite, Route
+from tests.support.server import FixtureSite, Route
 
 FAST = {"delay": 0.0, "read_timeout": 1, "connect_timeout": 1, "total_timeout": 2, "backoff": 0.01}
 

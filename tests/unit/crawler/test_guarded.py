@@ -8,7 +8,7 @@ import asyncio
 from oitwatch.config import Settings
 from oitwatch.crawler.guarded import guarded_fetcher, registry_policy
 from oitwatch.crawler.outcomes import Outcome
-from tests.fixtures.server import FixtureSite, Route
+from tests.support.server import FixtureSite, Route
 
 
 def test_registry_fetcher_refuses_metadata_and_private_addresses() -> None:

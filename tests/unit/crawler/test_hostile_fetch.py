@@ -7,14 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import brotli
 import pytest
@@ -24,7 +22,8 @@ from oitwatch.config import CrawlSettings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.pipeline.crawl import MAX_ROW_TARGETS
-from tests.conftest import FAST_ENV
+from tests.support.cli import command, process_env
+from tests.support.server import LoopbackServer, QuietHandler
 
 _ZEROS = bytes(1 << 20)
 BOMB_MB = 512  # decoded size of each bomb; the cap is far smaller
@@ -63,12 +62,8 @@ def bombs() -> dict[str, tuple[bytes, str]]:
     }
 
 
-class _Hostile(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Hostile(QuietHandler):
     server: _HostileServer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def _send(self, body: bytes, headers: dict[str, str], status: int = 200) -> None:
         self.send_response(status)
@@ -83,31 +78,21 @@ class _Hostile(BaseHTTPRequestHandler):
             self.server.handle_path(self)
 
 
-class _HostileServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _HostileServer(LoopbackServer):
+    """Answers each request with a test's own code: silence, a drip, a bomb."""
 
     def __init__(self, ip: str, handle_path: Callable[[_Hostile], None]) -> None:
-        super().__init__((ip, 0), _Hostile)
+        super().__init__(ip, _Hostile)
         self.handle_path = handle_path
         self.stopped = threading.Event()
-        self.requests: list[str] = []
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.server_address[0]}:{self.server_address[1]}"
 
 
 def _serve(ip: str, handle_path: Callable[[_Hostile], None]) -> Iterator[_HostileServer]:
     server = _HostileServer(ip, handle_path)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.start()
     yield server
     server.stopped.set()
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def _home(links: list[str]) -> bytes:
@@ -247,19 +232,17 @@ _MEASURE = (
 def _check(url: str, tmp: str, deadline: float) -> tuple[dict[str, object], float, float, str]:
     """Run `oitwatch check` in a process of its own: (report, seconds, peak RSS MB, stderr)."""
     env = {
-        **os.environ,
-        **FAST_ENV,
         "OITWATCH_CRAWL__SITE_DEADLINE": str(deadline),
         "OITWATCH_CRAWL__RESOURCE_DEADLINE": "3",
         "OITWATCH_RENDER__MODE": "never",
     }
     started = time.monotonic()
-    command = [sys.executable, "-m", "oitwatch", "check", url, "--format", "json"]
+    check = command("check", url, "--format", "json", "--db", f"{tmp}/hostile.db")
     proc = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command, "--db", f"{tmp}/hostile.db"],
+        [sys.executable, "-c", _MEASURE, *check],
         capture_output=True,
         text=True,
-        env=env,
+        env=process_env(env),
         timeout=deadline + 60,
         check=False,
     )

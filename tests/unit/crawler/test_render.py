@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, run_cli
 from tests.fixtures.js_sites import js_site_routes
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import CliResult, invoke
+from tests.support.server import FixtureSite
 
 RENDER_ENV = {
     "OITWATCH_RENDER__PAGE_TIMEOUT": "4",
@@ -29,7 +29,7 @@ def twins() -> Iterator[tuple[FixtureSite, FixtureSite]]:
 
 
 def _check(url: str, db: Path, *extra: str) -> CliResult:
-    return run_cli("check", url, "--format", "json", "--db", str(db), *extra, env=RENDER_ENV)
+    return invoke("check", url, "--format", "json", "--db", str(db), *extra, env=RENDER_ENV)
 
 
 def _statuses(result: CliResult) -> dict[str, str]:
@@ -77,7 +77,7 @@ def test_site_is_remembered_as_scripted(
 def test_screenshots_of_evidence(twins: tuple[FixtureSite, FixtureSite], tmp_path: Path) -> None:
     _, scripted = twins
     shots = tmp_path / "shots"
-    result = run_cli(
+    result = invoke(
         "check",
         scripted.url,
         "--format",
@@ -97,7 +97,7 @@ def test_missing_browser_is_a_note_not_a_crash(
     twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
 ) -> None:
     _, scripted = twins
-    result = run_cli(
+    result = invoke(
         "check",
         scripted.url,
         "--format",

@@ -8,21 +8,20 @@ import os
 import signal
 import stat
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import FAST_ENV, run_cli
 from tests.fixtures.documents import pdf, scanned_pdf
-from tests.fixtures.server import Route, Routes
 from tests.fixtures.sites import html
-from tests.unit.alerts.test_alerts import Inbox, Smtp
+from tests.support.cli import invoke, start_cli
+from tests.support.files import write_registry
+from tests.support.server import FixtureSite, Meter, Route, Routes
+from tests.support.smtp import Smtp
+from tests.support.wait import wait_until
 
 SERVERS = ["127.0.3.1", "127.0.3.2", "127.0.3.3"]  # many agencies share a hosting server
 SITES_PER_SERVER = 10
@@ -38,59 +37,6 @@ SCANS = {  # two distinct scans, each published by several agencies
     )
     for n in (1, 2)
 }
-
-
-class Meter:
-    """Requests in progress per server address, and the most ever seen at once."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.now: dict[str, int] = {}
-        self.peak: dict[str, int] = {}
-
-    def enter(self, ip: str) -> None:
-        with self.lock:
-            self.now[ip] = self.now.get(ip, 0) + 1
-            self.peak[ip] = max(self.peak.get(ip, 0), self.now[ip])
-
-    def leave(self, ip: str) -> None:
-        with self.lock:
-            self.now[ip] -= 1
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _MeteredServer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        ip = self.server.server_address[0]
-        self.server.meter.enter(str(ip))
-        try:
-            route = self.server.routes.get(self.path) or Route(b"not here", status=404)
-            time.sleep(route.delay)
-            self.send_response(route.status)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
-            self.end_headers()
-            self.wfile.write(route.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        finally:
-            self.server.meter.leave(str(ip))
-
-
-class _MeteredServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, ip: str, routes: Routes, meter: Meter) -> None:
-        super().__init__((ip, 0), _Handler)
-        self.routes, self.meter = routes, meter
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a SIGKILLed worker hangs up mid-request: part of the test
 
 
 def _site_routes(n: int) -> Routes:
@@ -116,24 +62,16 @@ def _site_routes(n: int) -> Routes:
 
 
 @pytest.fixture
-def sites() -> Iterator[tuple[list[tuple[str, Routes]], Meter]]:
+def sites() -> Iterator[tuple[list[FixtureSite], Meter]]:
     meter = Meter()
-    servers = []
-    for s, ip in enumerate(SERVERS):
-        for k in range(SITES_PER_SERVER):
-            server = _MeteredServer(ip, _site_routes(s * SITES_PER_SERVER + k), meter)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers.append(server)
-    yield (
-        [
-            (f"http://{srv.server_address[0]}:{srv.server_address[1]}", srv.routes)
-            for srv in servers
-        ],
-        meter,
-    )
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    started = [
+        FixtureSite(ip, _site_routes(s * SITES_PER_SERVER + k), meter=meter).start()
+        for s, ip in enumerate(SERVERS)
+        for k in range(SITES_PER_SERVER)
+    ]
+    yield started, meter
+    for site in started:
+        site.stop()
 
 
 def _query(url: str, sql: str) -> list[tuple[object, ...]]:
@@ -141,30 +79,23 @@ def _query(url: str, sql: str) -> list[tuple[object, ...]]:
         return conn.execute(sql).fetchall()  # type: ignore[arg-type]
 
 
-def _wait(what: str, ready: Callable[[], bool], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_fleet_checks_each_site_once_despite_a_killed_worker(
-    sites: tuple[list[tuple[str, Routes]], Meter],
+    sites: tuple[list[FixtureSite], Meter],
     fresh_postgres: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    urls, meter = sites
+    started, meter = sites
     db = fresh_postgres()
-    registry = tmp_path / "sites.toml"
-    registry.write_text(
-        "".join(
-            f'[[sites]]\nurl = "{url}/"\nname = "อบต.ฟลีต {n}"\n'
-            f'recipients = ["webmaster{n}@tambon.go.th"]\n\n'
-            for n, (url, _) in enumerate(urls)
-        ),
-        encoding="utf-8",
+    registry = write_registry(
+        tmp_path / "sites.toml",
+        [
+            {
+                "url": f"{site.url}/",
+                "name": f"อบต.ฟลีต {n}",
+                "recipients": [f"webmaster{n}@tambon.go.th"],
+            }
+            for n, site in enumerate(started)
+        ],
     )
     # Tesseract behind a wrapper that counts the pages it is asked to read.
     calls = tmp_path / "ocr-calls.log"
@@ -175,11 +106,8 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
         f'#!/bin/sh\ncase "$1" in stdin) echo read >> {calls};; esac\nexec /usr/bin/tesseract "$@"\n'
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
-    smtp = Smtp(Inbox())
-    smtp.start()
+    smtp = Smtp().start()
     env = {
-        **os.environ,
-        **FAST_ENV,
         "PATH": f"{bin_dir}:{os.environ['PATH']}",
         "OITWATCH_DATABASE": db,
         "OITWATCH_CRAWL__PER_IP": str(PER_IP),
@@ -194,16 +122,13 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
         "OITWATCH_FLEET__CONCURRENCY": "2",
     }
 
-    def worker(queues: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "oitwatch", "worker", "--queues", queues],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+    def worker(queues: str, n: int) -> subprocess.Popen[str]:
+        # Real processes side by side, as on the servers: one is SIGKILLed, the rest SIGTERMed.
+        log = tmp_path / f"worker-{queues}-{n}.log"
+        return start_cli("worker", "--queues", queues, env=env, log=log)
 
     def enqueue(key: str) -> str:
-        result = run_cli("run", "--queue", "--batch", key, "--sites", str(registry), env=env)
+        result = invoke("run", "--queue", "--batch", key, "--sites", str(registry), env=env)
         assert result.code == 0, result.stderr
         return result.stdout
 
@@ -211,18 +136,18 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
         rows = _query(db, f"select status from batches where key = '{key}'")
         return rows == [("completed",)]
 
-    crawlers = [worker("crawl") for _ in range(3)]
-    ocr = worker("ocr")
+    crawlers = [worker("crawl", n) for n in range(3)]
+    ocr = worker("ocr", 0)
     try:
         # Night 1: a baseline. Enqueuing twice queues nothing new.
         assert "30 sites, 30 new, 30 put on the queue" in enqueue("night-1")
         assert "0 new, 0 put on the queue" in enqueue("night-1")
-        _wait("night 1", lambda: batch_done("night-1"))
+        wait_until("night 1", lambda: batch_done("night-1"))
         assert "complete already" in enqueue("night-1")
 
         # Night 2: five plans disappear; one crawl worker dies in the middle of a site.
-        for _, routes in urls[:5]:
-            routes["/plan.pdf"] = Route(b"gone", status=404)
+        for site in started[:5]:
+            site.routes["/plan.pdf"] = Route(b"gone", status=404)
         enqueue("night-2")
         victim = crawlers[0]
 
@@ -238,11 +163,11 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
                 )
             )
 
-        _wait("the victim to be mid-site", victim_mid_site, timeout=60)
+        wait_until("the victim to be mid-site", victim_mid_site, timeout=60)
         time.sleep(0.5)  # a few pages into the site
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
-        _wait("night 2", lambda: batch_done("night-2"))
+        wait_until("night 2", lambda: batch_done("night-2"))
     finally:
         for proc in [*crawlers[1:], ocr]:
             proc.send_signal(signal.SIGTERM)  # finishes what it holds, then leaves
@@ -276,7 +201,7 @@ def test_fleet_checks_each_site_once_despite_a_killed_worker(
             "select i.status, i.ocr from item_results i join runs r on r.id = i.run_id"
             " join batches b on b.id = r.batch_id join sites s on s.id = r.site_id"
             f" where b.key = '{key}' and r.status = 'completed' and i.item_id = 'O23'"
-            " and s.url in (" + ",".join(f"'{urls[n][0]}/'" for n in range(0, 30, 3)) + ")",
+            " and s.url in (" + ",".join(f"'{started[n].url}/'" for n in range(0, 30, 3)) + ")",
         )
         assert len(o23) == 10 and all(ocr_flag for _, ocr_flag in o23), (key, o23)
     # Night 1: sites met their scans unread, were parked (that run superseded, not counted)
@@ -305,28 +230,21 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
     fresh_postgres: Callable[[], str], tmp_path: Path
 ) -> None:
     from oitwatch.config import load_settings
-    from tests.unit.web.test_web import Server
+    from tests.support.web import Server
 
-    meter = Meter()
-    servers = [_MeteredServer("127.0.3.9", _site_routes(n + 1), meter) for n in range(2)]
-    for server in servers:
+    sites = [FixtureSite("127.0.3.9", _site_routes(n + 1)) for n in range(2)]
+    for site in sites:
         for i in range(8):
             # A site takes ~10 s (4 pages at a time): SIGTERM lands mid-site even when a loaded
             # machine is slow to start the dashboard checked in between.
-            server.routes[f"/p{i}.html"].delay = 4.0
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+            site.routes[f"/p{i}.html"].delay = 4.0
+        site.start()
     db = fresh_postgres()
-    registry = tmp_path / "sites.toml"
-    registry.write_text(
-        "".join(
-            f'[[sites]]\nurl = "http://127.0.3.9:{s.server_address[1]}/"\nname = "อบต.{n}"\n\n'
-            for n, s in enumerate(servers)
-        ),
-        encoding="utf-8",
+    registry = write_registry(
+        tmp_path / "sites.toml",
+        [{"url": f"{site.url}/", "name": f"อบต.{n}"} for n, site in enumerate(sites)],
     )
     env = {
-        **os.environ,
-        **FAST_ENV,
         "OITWATCH_DATABASE": db,
         "OITWATCH_SITES_FILE": str(registry),
         "OITWATCH_RENDER__MODE": "never",
@@ -335,17 +253,11 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
         "OITWATCH_FLEET__POLL": "0.5",
     }
 
-    def start(*args: str, log: Path) -> subprocess.Popen[bytes]:
-        with log.open("wb") as out:
-            return subprocess.Popen(
-                [sys.executable, "-m", "oitwatch", *args], env=env, stderr=out, stdout=out
-            )
-
     logs = [tmp_path / f"scheduler{n}.log" for n in range(2)]
-    schedulers = [start("schedule", "--queue", log=log) for log in logs]
+    schedulers = [start_cli("schedule", "--queue", env=env, log=log) for log in logs]
     try:
         # Both start with a missed night to catch up: both enqueue it, the batch exists once.
-        _wait(
+        wait_until(
             "both schedulers",
             lambda: all("put on the queue" in log.read_text() for log in logs),
             timeout=60,
@@ -355,16 +267,18 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
         assert "0 new sites, 0 put on the queue" in "".join(said)
         assert _query(db, "select count(*) from batches") == [(1,)]
         assert _query(db, "select count(*) from procrastinate_jobs") == [(2,)]
-        status = run_cli("status", env=env)
+        status = invoke("status", env=env)
         assert status.code == 0 and "queued 2" in status.stdout and "0/2" in status.stdout
 
         # One worker, one site at a time; SIGTERM while it checks the first site.
-        worker = start("worker", "--queues", "crawl", "--concurrency", "1", log=tmp_path / "w.log")
-        _wait(
+        worker = start_cli(
+            "worker", "--queues", "crawl", "--concurrency", "1", env=env, log=tmp_path / "w.log"
+        )
+        wait_until(
             "a site in progress",
             lambda: _query(db, "select count(*) from runs where status = 'running'") == [(1,)],
         )
-        during = run_cli("status", env=env)
+        during = invoke("status", env=env)
         assert "running 1" in during.stdout and "workers seen in the last minute 1" in during.stdout
         settings = load_settings(database=db)
         with Server(settings) as base:  # staff see the same on the dashboard
@@ -379,26 +293,24 @@ def test_two_schedulers_enqueue_once_and_sigterm_finishes_the_site(
             proc.send_signal(signal.SIGTERM)
         for proc in schedulers:
             proc.wait(timeout=30)
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        for site in sites:
+            site.stop()
     # The site in progress was finished, not abandoned; the other waits for the next worker.
     assert _query(db, "select status, count(*) from runs group by status") == [("completed", 1)]
     assert sorted(_query(db, "select status from fleet_jobs")) == [("done",), ("queued",)]
-    after = run_cli("status", env=env).stdout
+    after = invoke("status", env=env).stdout
     assert "1/2 sites finished" in after and "workers seen in the last minute 0" in after
 
 
 def test_the_fleet_needs_postgresql_and_sqlite_is_untouched(tmp_path: Path) -> None:
-    registry = tmp_path / "sites.toml"
-    registry.write_text('[[sites]]\nurl = "http://127.0.3.10/"\n', encoding="utf-8")
+    registry = write_registry(tmp_path / "sites.toml", ["http://127.0.3.10/"])
     db = tmp_path / "one.db"
     for command in (
         ["run", "--queue", "--sites", str(registry), "--db", str(db)],
         ["worker", "--db", str(db)],
         ["status", "--db", str(db)],
     ):
-        result = run_cli(*command)
+        result = invoke(*command)
         assert result.code == 2 and "needs a PostgreSQL database" in result.stderr, command
     assert not db.exists()  # refused before anything was created
 

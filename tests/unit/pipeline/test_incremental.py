@@ -23,8 +23,8 @@ from oitwatch.pipeline.site import check_site
 from oitwatch.present.json_report import report_json
 from oitwatch.present.model import view_from_check
 from oitwatch.storage import open_database
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import GOOD_EXPECTED, good_site, pdf
+from tests.support.server import FixtureSite, Route
 
 CHANGED = "/docs/annual-report-2565.pdf"  # O7, outdated until the agency uploads 2568's
 

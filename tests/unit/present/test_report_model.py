@@ -23,8 +23,8 @@ from oitwatch.present.labels import Lang
 from oitwatch.present.model import ReportView, SiteSummary, check_view, report_view
 from oitwatch.present.spreadsheet import report_csv, sites_csv
 from oitwatch.storage import open_database
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import FAST_ENV
+from tests.support.server import FixtureSite
 from tests.unit.present.schema import assert_valid_report, report_errors
 
 

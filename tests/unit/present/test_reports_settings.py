@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from oitwatch.config import load_settings
-from tests.conftest import run_cli
-from tests.fixtures.server import FixtureSite
 from tests.fixtures.sites import html
+from tests.support.cli import run_cli
+from tests.support.server import FixtureSite
 
 
 def test_report_and_history(tmp_path: Path, db_url: str) -> None:

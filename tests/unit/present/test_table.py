@@ -25,8 +25,8 @@ from oitwatch.present.model import ItemHistory, ReportView, StatusChange
 from oitwatch.present.table import display_width, render_table, wrap
 from oitwatch.storage import RunStatus
 from oitwatch.web.jobs import JobState
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import FAST_ENV
+from tests.support.server import FixtureSite
 
 
 def forbidden_words() -> set[str]:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from datetime import datetime
@@ -20,9 +17,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from oitwatch.config.settings import ScheduleSettings
 from oitwatch.errors import ConfigError
 from oitwatch.runs.scheduler import NightlyScheduler, cron_trigger, previous_fire_time
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite
 from tests.fixtures.sites import html
+from tests.support.cli import start_cli
+from tests.support.files import write_registry
+from tests.support.server import FixtureSite
+from tests.support.wait import wait_until
 
 
 def test_runs_never_overlap_and_shutdown_is_clean() -> None:
@@ -78,37 +77,27 @@ def test_default_schedule_and_missed_runs() -> None:
 def test_schedule_command_catches_up_and_stops_on_sigterm(tmp_path: Path) -> None:
     site = FixtureSite("127.0.0.11", {"/": html("อบต.ตารางเวลา", "<p>ข่าว 2568</p>")}).start()
     try:
-        registry = tmp_path / "sites.toml"
-        registry.write_text(f'[[sites]]\nurl = "{site.url}/"\n', encoding="utf-8")
+        registry = write_registry(tmp_path / "sites.toml", [f"{site.url}/"])
         db = tmp_path / "sched.db"
-        env = {**os.environ, **FAST_ENV, "OITWATCH_OCR__ENABLED": "false"}
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "oitwatch",
-                "schedule",
-                "--sites",
-                str(registry),
-                "--db",
-                str(db),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
+        env = {"OITWATCH_OCR__ENABLED": "false"}
+        # A real process: SIGTERM is the point.
+        proc = start_cli("schedule", "--sites", str(registry), "--db", str(db), env=env)
         batches: list[tuple[str, str]] = []
-        while time.monotonic() < deadline and not batches:
-            time.sleep(0.2)
+
+        def completed() -> bool:
+            nonlocal batches
+            if not db.exists():  # connecting would create it before oitwatch does
+                return False
             try:
                 with sqlite3.connect(db) as conn:
                     batches = conn.execute(
                         "select status, trigger from batches where status = 'completed'"
                     ).fetchall()
-            except sqlite3.OperationalError:
-                pass
+            except sqlite3.OperationalError:  # the schema is still being created
+                return False
+            return bool(batches)
+
+        wait_until("the catch-up batch", completed, timeout=60, step=0.2)
         # Never run before: the missed nightly run happens once, at start.
         assert batches == [("completed", "catch-up")]
         proc.send_signal(signal.SIGTERM)

@@ -12,8 +12,8 @@ import httpx
 from click.testing import CliRunner
 
 from oitwatch.cli import main
-from tests.conftest import FAST_ENV
-from tests.fixtures.server import FixtureSite
+from tests.support.cli import FAST_ENV
+from tests.support.server import FixtureSite
 from tests.unit.present.schema import assert_valid_report
 from tests.unit.web.helpers import Server, settings_for
 

@@ -21,7 +21,7 @@ from oitwatch.documents.model import Cue
 from oitwatch.pipeline.site import Progress, check_site
 from oitwatch.storage import RunStatus, open_database
 from oitwatch.web.jobs import Job, JobState
-from tests.fixtures.server import FixtureSite
+from tests.support.server import FixtureSite
 from tests.unit.web.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,

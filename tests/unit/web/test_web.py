@@ -19,8 +19,8 @@ from oitwatch.crawler.guard import TargetRefused, check_target
 from oitwatch.crawler.outcomes import Outcome
 from oitwatch.pipeline.site import check_site
 from oitwatch.storage import open_database
-from tests.fixtures.server import FixtureSite, Route
 from tests.fixtures.sites import html
+from tests.support.server import FixtureSite, Route
 from tests.unit.web.helpers import CHROMIUM, CHROMIUM_ARGS, Server, in_thread, settings_for
 
 HOSTILE = "<script>window.__pwned = 1; alert('x')</script>อบต.ทดสอบ"
