@@ -28,8 +28,9 @@ _MONTH = rf"(?:{_THAI_MONTHS}|{_THAI_MONTH_ABBR})"
 
 _RANGE = re.compile(r"(?<!\d)(25[4-9]\d)\s*(?:-|–|—|ถึง|ถึงปี|ถึง พ\.ศ\.)\s*(25[4-9]\d)(?!\d)")
 # "พ.ศ.2567" has no space after the era: a dot before the year is fine, a digit-dot (1.2568, an
-# amount or a section number) is not.
-_BE_YEAR = re.compile(r"(?<![\d,])(?<!\d\.)(25[4-9]\d)(?![\d,])")
+# amount or a section number) is not. Nor is an amount: digits in a group of thousands
+# (2,568,000), before decimals (2568.50) or before the word baht (2568 บาท).
+_BE_YEAR = re.compile(r"(?<![\d,])(?<!\d\.)(25[4-9]\d)(?![\d,]|\.\d|\s*บาท)")
 _CE_MARKED = re.compile(r"ค\.ศ\.\s*((?:19|20)\d\d)(?!\d)")
 _CE_IN_DATE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/((?:19|20)\d\d)(?!\d)")
 _SHORT_AFTER_MONTH = re.compile(rf"{_MONTH}\s*(?:พ\.ศ\.\s*)?(\d\d)(?!\d)")

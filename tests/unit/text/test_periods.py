@@ -72,12 +72,29 @@ def test_range_covers_years_inside(start: int, span: int, thai: bool, dash: str)
     assert not periods.covers(start + span + 1)
 
 
-@given(st.integers(min_value=0, max_value=9_999_999))
-def test_money_is_not_a_year(amount: int) -> None:
-    text = f"งบประมาณ {amount:,} บาท"
-    found = find_periods(text).years
-    assert all(str(y) not in text.replace(",", "") or f"{y:,}" not in text for y in found)
+# Amounts whose digits could read as a year (2568, 2,568,000, 12,568) and any others.
+amounts = st.one_of(
+    years, years.map(lambda y: y * 1000), years.map(lambda y: 10_000 + y), st.integers(0, 9_999_999)
+)
+
+
+@given(
+    amounts,
+    thai_digits,
+    st.sampled_from(["{a:,}", "{a}", "{a:,}.00", "{a}.50"]),
+    st.sampled_from(["งบประมาณ {m} บาท", "เป็นเงิน {m}บาท", "ราคากลาง {m} บาท ประจำเดือน"]),
+)
+def test_money_is_not_a_year(amount: int, thai: bool, number: str, template: str) -> None:
+    # Written with or without thousands separators, with or without satang: still money.
+    text = digits(template.format(m=number.format(a=amount)), thai)
+    assert find_periods(text).years == frozenset(), text
     assert not find_periods("งบประมาณ 2,568,000 บาท").years
+
+
+def test_a_year_beside_an_amount_is_still_a_year() -> None:
+    text = "โครงการซ่อมถนน ปี 2568 งบประมาณ 250,000 บาท ดำเนินการ พ.ศ. 2568"
+    assert find_periods(text).years == {2568}
+    assert find_periods("แผนการจัดซื้อจัดจ้าง พ.ศ. 2568.").years == {2568}
 
 
 def test_implausible_years_are_ignored() -> None:
