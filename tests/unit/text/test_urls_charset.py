@@ -91,6 +91,5 @@ def test_hostile_documents_cost_one_resource() -> None:
             body=body,
         )
         resource = to_resource(result, 0, None)
-        assert resource.unreadable in (None, "corrupt"), url
-        assert url != "http://x.go.th/d.html" or resource.unreadable == "corrupt"
-        assert resource.unreadable == "corrupt" or resource.document is not None, url
+        # Every one is garbage (or too deep to parse): marked corrupt, costing itself only.
+        assert (resource.unreadable, resource.document) == ("corrupt", None), url
