@@ -21,6 +21,7 @@ QUICK_FILES = frozenset(
     {
         "test_checklist_data.py",
         "test_checklist_render.py",
+        "test_docs.py",
         "test_registry.py",
         "test_seeds.py",
         "test_periods.py",
