@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.sites import external_site, good_site, tis620_fallback, tis620_site
-from tests.support.cli import PINNED_YEAR, CliResult, invoke
+from tests.support.cli import PINNED_YEAR, CliResult, check_json
 from tests.support.server import FixtureSite, Route
 
 # The PostgreSQL fixtures (db_url runs a test on both backends).
@@ -99,9 +99,9 @@ def session_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def good_check(good: FixtureSite, session_db: Path) -> CliResult:
-    return invoke("check", good.url, "--format", "json", "--db", str(session_db))
+    return check_json(good.url, session_db)
 
 
 @pytest.fixture(scope="session")
 def tis620_check(tis620: FixtureSite, session_db: Path) -> CliResult:
-    return invoke("check", tis620.url, "--format", "json", "--db", str(session_db))
+    return check_json(tis620.url, session_db)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oitwatch.checklist.findings import Status
 from tests.fixtures.sites import GOOD_EXPECTED, TIS_EXPECTED
-from tests.support.cli import CliResult, invoke
+from tests.support.cli import CliResult, check_json, invoke
 from tests.support.files import write_declared
 from tests.support.server import FixtureSite
 
@@ -126,7 +126,7 @@ def test_crawler_trap_is_bounded(
 
 
 def test_unreachable_site(unreachable_url: str, tmp_path: Path) -> None:
-    result = invoke("check", unreachable_url, "--format", "json", "--db", str(tmp_path / "u.db"))
+    result = check_json(unreachable_url, tmp_path / "u.db")
     assert result.code == 2
     data = result.json
     assert data["site_status"] == "unreachable"
@@ -140,13 +140,9 @@ def test_declared_csv_takes_precedence(good: FixtureSite, tmp_path: Path) -> Non
         ("๐๒๒", f"{good.url}/docs/gift-report-2568-final.pdf"),  # Thai digits, no "O"
     ]
     declared = write_declared(tmp_path / "declared.csv", rows, header=True)
-    result = invoke(
-        "check",
+    result = check_json(
         good.url,
-        "--format",
-        "json",
-        "--db",
-        str(tmp_path / "d.db"),
+        tmp_path / "d.db",
         "--declared",
         str(declared),
     )
@@ -158,8 +154,8 @@ def test_declared_csv_takes_precedence(good: FixtureSite, tmp_path: Path) -> Non
 
 def test_every_check_is_stored_as_a_new_run(good: FixtureSite, tmp_path: Path) -> None:
     db = tmp_path / "history.db"
-    first = invoke("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
-    second = invoke("check", good.url, "--format", "json", "--db", str(db), "--max-pages", "60")
+    first = check_json(good.url, db, "--max-pages", "60")
+    second = check_json(good.url, db, "--max-pages", "60")
     assert first.json["run_id"] != second.json["run_id"]
     with sqlite3.connect(db) as conn:
         runs = conn.execute("select status, site_status from runs order by id").fetchall()
@@ -202,18 +198,7 @@ def test_settings_typo_is_a_clear_error(tmp_path: Path, good: FixtureSite) -> No
 
 
 def test_year_2569_needs_no_code_change(good: FixtureSite, tmp_path: Path) -> None:
-    result = invoke(
-        "check",
-        good.url,
-        "--year",
-        "2569",
-        "--format",
-        "json",
-        "--db",
-        str(tmp_path / "y.db"),
-        "--max-pages",
-        "80",
-    )
+    result = check_json(good.url, tmp_path / "y.db", "--year", "2569", "--max-pages", "80")
     data = result.json
     assert result.code == 1
     assert (data["checklist"], data["fiscal_year"]) == ("ita-2569", 2569)

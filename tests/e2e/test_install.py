@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from oitwatch.checklist.loader import form_in_force, thai_fiscal_year
-from tests.support.cli import FAST_ENV, invoke
+from tests.support.cli import FAST_ENV, check_json, invoke
 from tests.support.server import FixtureSite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,13 +108,9 @@ def test_a_check_without_chromium_says_so_on_the_items_it_may_have_missed(
 
     site = FixtureSite("127.0.0.31", js_site_routes(scripted=True)).start()
     try:
-        result = invoke(
-            "check",
+        result = check_json(
             site.url,
-            "--format",
-            "json",
-            "--db",
-            str(tmp_path / "js.db"),
+            tmp_path / "js.db",
             env={
                 "OITWATCH_RENDER__EXECUTABLE": "/nonexistent/chromium",
                 "OITWATCH_OCR__ENABLED": "false",
@@ -158,13 +154,9 @@ def test_form_in_force_falls_back_to_the_newest_published() -> None:
 
 
 def _check(site: FixtureSite, tmp_path: Path, env: dict[str, str | None], *extra: str) -> Any:
-    result = invoke(
-        "check",
+    result = check_json(
         site.url,
-        "--format",
-        "json",
-        "--db",
-        str(tmp_path / "y.db"),
+        tmp_path / "y.db",
         "--max-pages",
         "40",
         *extra,
@@ -252,7 +244,7 @@ def test_a_bug_in_one_item_or_resource_costs_that_item_only(
 
     monkeypatch.setattr(ItemEvaluator, "evaluate", evaluate_with_bug)
     monkeypatch.setattr(SiteCrawler, "fetch_resource", fetch_with_bug)
-    result = invoke("check", good.url, "--format", "json", "--db", str(tmp_path / "i.db"))
+    result = check_json(good.url, tmp_path / "i.db")
     assert result.code == 1, result.stderr
     statuses = {i["id"]: (i["status"], i["reason_en"]) for i in json.loads(result.stdout)["items"]}
     for broken in ("O5", "O8"):

@@ -107,3 +107,8 @@ def start_cli(*args: str, env: Env | None = None, log: Path | None = None) -> su
     finally:
         if log is not None and not isinstance(out, int):
             out.close()  # the child holds its own copy
+
+
+def check_json(url: str, db: Path | str, *extra: str, env: Env | None = None) -> CliResult:
+    """``oitwatch check URL --format json --db DB EXTRA`` in this process: the JSON report."""
+    return invoke("check", url, "--format", "json", "--db", str(db), *extra, env=env)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.js_sites import js_site_routes
-from tests.support.cli import CliResult, invoke
+from tests.support.cli import CliResult, check_json
 from tests.support.server import FixtureSite
 
 RENDER_ENV = {
@@ -29,7 +29,7 @@ def twins() -> Iterator[tuple[FixtureSite, FixtureSite]]:
 
 
 def _check(url: str, db: Path, *extra: str) -> CliResult:
-    return invoke("check", url, "--format", "json", "--db", str(db), *extra, env=RENDER_ENV)
+    return check_json(url, db, *extra, env=RENDER_ENV)
 
 
 def _statuses(result: CliResult) -> dict[str, str]:
@@ -77,13 +77,9 @@ def test_site_is_remembered_as_scripted(
 def test_screenshots_of_evidence(twins: tuple[FixtureSite, FixtureSite], tmp_path: Path) -> None:
     _, scripted = twins
     shots = tmp_path / "shots"
-    result = invoke(
-        "check",
+    result = check_json(
         scripted.url,
-        "--format",
-        "json",
-        "--db",
-        str(tmp_path / "p.db"),
+        tmp_path / "p.db",
         "--screenshots",
         env={**RENDER_ENV, "OITWATCH_RENDER__SCREENSHOTS_DIR": str(shots)},
     )
@@ -97,13 +93,9 @@ def test_missing_browser_is_a_note_not_a_crash(
     twins: tuple[FixtureSite, FixtureSite], tmp_path: Path
 ) -> None:
     _, scripted = twins
-    result = invoke(
-        "check",
+    result = check_json(
         scripted.url,
-        "--format",
-        "json",
-        "--db",
-        str(tmp_path / "x.db"),
+        tmp_path / "x.db",
         env={**RENDER_ENV, "OITWATCH_RENDER__EXECUTABLE": "/nonexistent/chromium"},
     )
     assert result.code == 1
