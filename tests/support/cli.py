@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -89,6 +90,12 @@ def run_cli(*args: str, env: Env | None = None, timeout: float = 180, **popen: A
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def _default_sigint() -> None:
+    # As a terminal starts it: pytest run as a background job ignores SIGINT, its children
+    # would inherit that, and a test's Ctrl-C would go unheard.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(*args: str, env: Env | None = None, log: Path | None = None) -> subprocess.Popen[str]:
     """``oitwatch ARGS`` started in the background: to signal, kill or run beside others.
     Output goes to pipes (read them with ``communicate``), or both streams to ``log``, which
@@ -103,6 +110,7 @@ def start_cli(*args: str, env: Env | None = None, log: Path | None = None) -> su
             stdout=out,
             stderr=subprocess.STDOUT if log is not None else subprocess.PIPE,
             text=True,
+            preexec_fn=_default_sigint,
         )
     finally:
         if log is not None and not isinstance(out, int):
