@@ -203,7 +203,7 @@ def test_one_bad_site_never_stops_the_run(
     monkeypatch.setattr(SiteCrawler, "crawl", crawl)  # the site is fixed
     resumed = invoke(*args, "--resume", env=env)
     assert resumed.code == 0, resumed.stderr
-    assert "(2 done before the resume)" in resumed.stdout
+    assert "(ตรวจไปแล้ว 2 เว็บไซต์ก่อนทำต่อ)" in resumed.stdout  # Thai first
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from batches").fetchall() == [("completed",)]
         per_site = conn.execute(

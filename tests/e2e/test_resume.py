@@ -67,7 +67,7 @@ def test_sigkill_then_resume(slow_sites: list[FixtureSite], tmp_path: Path) -> N
 
     resumed = invoke(*args, "--resume", env=env)
     assert resumed.code == 0, resumed.stderr
-    assert f"({len(done_before)} done before the resume)" in resumed.stdout
+    assert f"(ตรวจไปแล้ว {len(done_before)} เว็บไซต์ก่อนทำต่อ)" in resumed.stdout  # Thai first
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from batches").fetchall() == [("completed",)]
         completed = conn.execute(
