@@ -327,14 +327,18 @@ def two_nights(args: argparse.Namespace, work: Path, registry: Path, host: str, 
     first, second = nights
     same = _verdicts(database, 1) == _verdicts(database, 2) and bool(_verdicts(database, 1))
     print(f"two nights over the same {args.sites} unchanged sites (delay 0, default settings)")
-    print(f"{'night':<8} {'s':>7} {'requests':>9} {'304s':>7} {'body MB':>8} {'RSS MB':>7}")
+    print(
+        f"{'night':<8} {'s':>7} {'CPU s':>7} {'requests':>9} {'304s':>7} {'body MB':>8}"
+        f" {'RSS MB':>7}"
+    )
     for name, (m, c) in zip(("first", "second"), nights, strict=True):
         print(
-            f"{name:<8} {m['seconds']:>7.1f} {c['requests']:>9} {c['not_modified']:>7}"
-            f" {c['bytes'] / 2**20:>8.1f} {m['rss_mb']:>7.0f}"
+            f"{name:<8} {m['seconds']:>7.1f} {m['cpu']:>7.1f} {c['requests']:>9}"
+            f" {c['not_modified']:>7} {c['bytes'] / 2**20:>8.1f} {m['rss_mb']:>7.0f}"
         )
     print(
-        f"second night: {first[0]['seconds'] / second[0]['seconds']:.1f}x less time, "
+        f"second night: {first[0]['seconds'] / second[0]['seconds']:.1f}x less time "
+        f"({first[0]['cpu'] / max(second[0]['cpu'], 0.01):.1f}x less CPU), "
         f"{first[1]['bytes'] / max(second[1]['bytes'], 1):.0f}x fewer bytes; "
         f"verdicts {'identical' if same else 'DIFFERENT'} (targets >= 5x, >= 10x, identical)"
     )

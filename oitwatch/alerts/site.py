@@ -65,7 +65,8 @@ class SiteAlerts:
         self.db.save_alerts(
             report.site_id,
             report.run_id,
-            changes.states,
+            # Only what changed: an unchanged site's night writes no alert state.
+            {k: v for k, v in changes.states.items() if known.get(k) != v},
             mails,
             self.batch_id,
             {

@@ -68,6 +68,12 @@ class CrawlSettings(BaseModel):
         default=True,
         description="Ask 'changed since the last check?' and reuse what is unchanged (--full: no)",
     )
+    full_every_days: float = Field(
+        default=7,
+        ge=0,
+        description="Between full crawls, a site whose evidence, ITA pages and home page are"
+        " unchanged is not crawled again: its last verdicts stand (0: crawl every night)",
+    )
 
 
 class OcrSettings(BaseModel):

@@ -157,6 +157,9 @@ class CrawlMemory(Protocol):
     def stored(self, sha256: str, url: str) -> bytes | None:
         """A reading stored by this check or an earlier one, whatever the mode."""
 
+    def take(self, url: str) -> FetchResult | None:
+        """An answer for the URL already fetched this check (before the crawl), once."""
+
 
 def _extension(url: str) -> str:
     last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
@@ -487,9 +490,10 @@ class SiteCrawler:
     async def _fetch(self, url: str, deadline: float) -> tuple[FetchResult, Prior | None]:
         """A conditional GET when the last check stored validators for this URL."""
         prior = self.memory.prior(url) if self.memory is not None else None
+        early = self.memory.take(url) if self.memory is not None else None
         if prior is None or prior.final_url != url or not (prior.etag or prior.last_modified):
-            return await self.fetcher.fetch(url, deadline=deadline), prior
-        result = await self.fetcher.fetch(
+            return early or await self.fetcher.fetch(url, deadline=deadline), prior
+        result = early or await self.fetcher.fetch(
             url, deadline=deadline, validators=(prior.etag, prior.last_modified)
         )
         if result.not_modified and (
@@ -605,6 +609,17 @@ class SiteCrawler:
         await self._run_workers()
         await self._fetch_row_targets()
         return self.result
+
+    def sentinels(self) -> list[str]:
+        """The URLs whose answers decide what this crawl found: the home page, the ITA pages
+        and the pages their rows declare (a later night revalidates them, incremental.py)."""
+        urls = [self.result.start_url]
+        for url, resource in self.result.resources.items():
+            if resource.document is not None and resource.document.item_rows:
+                urls.append(url)
+                urls.extend(self._row_targets(resource))
+        urls.extend(sorted(self._declared_targets))
+        return [u for u in dict.fromkeys(urls) if u in self.result.resources]
 
     def _row_targets(self, resource: Resource) -> list[str]:
         if resource.document is None:

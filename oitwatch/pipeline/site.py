@@ -40,7 +40,13 @@ from oitwatch.documents.resource import Resource
 from oitwatch.errors import CheckAborted, ConfigError
 from oitwatch.pipeline import capabilities
 from oitwatch.pipeline.crawl import CrawlStats, SiteCrawler
-from oitwatch.pipeline.incremental import ItemMemo, StoredMemory
+from oitwatch.pipeline.incremental import (
+    ItemMemo,
+    StoredMemory,
+    revisit,
+    revisit_context,
+    revisit_record,
+)
 from oitwatch.storage import Database, RunStatus
 from oitwatch.text.thai import thai_digits_to_arabic
 from oitwatch.text.urls import normalise_url
@@ -344,6 +350,7 @@ async def check_site(
     run_id = db.start_run(site.id, checklist.id, checklist.fiscal_year, batch_id)
     memory = StoredMemory(db, site.id, run_id, settings.crawl.incremental)
     memo = ItemMemo(db, site.id, run_id, settings.crawl.incremental)
+    context = revisit_context(settings, checklist, declared_file)
     progress = Progress()
     pending: list[Resource] = []
 
@@ -363,6 +370,22 @@ async def check_site(
         pending.clear()
 
     try:
+        previous = db.previous_run(site.id, run_id) if memory.reuse else None
+        again = await revisit(fetcher, memory, memo, previous, checklist, context, settings)
+        if again is not None:  # nothing the last verdicts rest on changed: they stand
+            score = again.stand(db, run_id, checklist)
+            return CheckReport(
+                url,
+                checklist,
+                again.site_status,
+                again.previous.pages_fetched,
+                again.results,
+                score,
+                run_id,
+                again.notes,
+                site.id,
+                form_note=form.note,
+            )
         crawler = SiteCrawler(
             fetcher,
             url,
@@ -460,6 +483,14 @@ async def check_site(
         notes.append(form.note)  # which form, and why: on every report
         flush()
         score = estimate(checklist, results)
+        # Verdicts the next night may let stand if nothing they rest on changes.
+        standing = (
+            crawl.reachable
+            and not crawl.out_of_time
+            and not weakened
+            and not crawl.stats.needed_rendering
+            and len(memo.memos) == len(checklist.items)
+        )
         db.finish_run(
             run_id,
             site_status=site_status,
@@ -468,6 +499,7 @@ async def check_site(
             oit_estimate=score.oit,
             notes=notes,
             memos=memo.memos,
+            revisit=revisit_record(crawl, crawler.sentinels(), memo, context) if standing else None,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()

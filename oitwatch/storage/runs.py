@@ -8,8 +8,9 @@ whose process died stays 'running' and is marked 'interrupted' by the next check
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from oitwatch import __version__
@@ -94,6 +95,7 @@ class RunStore(Store):
         oit_estimate: float | None,
         notes: list[str] | None = None,
         memos: dict[str, str] | None = None,
+        revisit: dict[str, Any] | None = None,
     ) -> None:
         """Item results and the run's completion land together or not at all."""
         with self.session() as session:
@@ -133,6 +135,33 @@ class RunStore(Store):
                     pages_fetched=pages_fetched,
                     oit_estimate=oit_estimate,
                     notes=list(notes or []),
+                    revisit=revisit,
+                )
+            )
+
+    def repeat_run(self, previous: Run, run_id: int, revisit: dict[str, Any]) -> None:
+        """Record ``previous``'s crawl and verdicts as this run's and complete it: three
+        statements in one transaction, whatever the size of the site. An unchanged site's
+        night stands for its last run (pipeline/incremental.py)."""
+        with self.session() as session:
+            for model in (ResourceRow, ItemResultRow):
+                table = model.__table__
+                columns = [c.name for c in table.columns if c.name not in ("id", "run_id")]
+                chosen = select(literal(run_id), *(table.c[name] for name in columns)).where(
+                    table.c.run_id == previous.id
+                )
+                session.execute(insert(model).from_select(["run_id", *columns], chosen))
+            session.execute(
+                update(Run)
+                .where(Run.id == run_id)
+                .values(
+                    status=RunStatus.COMPLETED.value,
+                    finished_at=utcnow(),
+                    site_status=previous.site_status,
+                    pages_fetched=previous.pages_fetched,
+                    oit_estimate=previous.oit_estimate,
+                    notes=list(previous.notes or []),
+                    revisit=revisit,
                 )
             )
 
@@ -150,6 +179,12 @@ class RunStore(Store):
             )
 
     # -- what the last completed run left -----------------------------------------------------
+
+    def previous_run(self, site_id: int, before_run: int) -> Run | None:
+        """The site's last completed run before ``before_run`` (its row only)."""
+        with self.session() as session:
+            run_id = previous_completed_run(session, site_id, before_run)
+            return None if run_id is None else session.get(Run, run_id)
 
     def previous_resources(self, site_id: int, before_run: int) -> dict[str, Prior]:
         """What the site's last completed run fetched, by URL: validators and content hashes."""

@@ -80,6 +80,9 @@ class Run(Base):
     notes: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # {"new": [...], "fixed": [...]}: what the run's alerts announced, for the batch's digest.
     alert_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the next night needs to revisit the site without crawling it (incremental.py);
+    # None when this run's verdicts cannot stand for the next night's.
+    revisit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     site: Mapped[Site] = relationship(back_populates="runs")
     items: Mapped[list[ItemResultRow]] = relationship(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from oitwatch.pipeline.site import check_site
 from oitwatch.present.json_report import report_json
 from oitwatch.present.model import view_from_check
 from oitwatch.storage import open_database
-from tests.fixtures.sites import GOOD_EXPECTED, good_site, pdf
+from tests.fixtures.sites import GOOD_EXPECTED, good_site, html, pdf
 from tests.support.server import FixtureSite, Route
 
 CHANGED = "/docs/annual-report-2565.pdf"  # O7, outdated until the agency uploads 2568's
@@ -39,14 +41,24 @@ def _validators(routes: dict[str, Route]) -> dict[str, Route]:
     return routes
 
 
+# A page only the sitemap lists, about nothing the checklist asks for: no verdict rests on it.
+NOT_EVIDENCE = "/tourism.html"
+
+
 @pytest.fixture
 def site(external: FixtureSite) -> Iterator[FixtureSite]:
-    fixture = FixtureSite("127.0.0.34", _validators(good_site(external.url))).start()
+    routes = good_site(external.url)
+    routes[NOT_EVIDENCE] = html("แหล่งท่องเที่ยวในตำบล", "<p>น้ำตกและชายหาดของตำบล</p>")
+    fixture = FixtureSite("127.0.0.34", _validators(routes)).start()
+    fixture.routes["/sitemap.xml"] = Route(
+        f"<urlset><url><loc>{fixture.url}{NOT_EVIDENCE}</loc></url></urlset>".encode(),
+        content_type="application/xml",
+    )
     yield fixture
     fixture.stop()
 
 
-def _settings(db: Path, **crawl: Any) -> Settings:
+def _settings(db: Path | str, **crawl: Any) -> Settings:
     return load_settings(
         database=str(db),
         render={"mode": "never"},
@@ -134,6 +146,107 @@ def test_unchanged_site_is_not_read_again_and_judged_the_same(
     o7 = next(i for i in third["items"] if i["id"] == "O7")
     assert o7["status"] == "pass"
     assert {i["id"]: i["status"] for i in third["items"]} == {**GOOD_EXPECTED, "O7": "pass"}
+
+
+def _tonight(site: FixtureSite, since: int) -> set[str]:
+    return set(site.requests[since:])
+
+
+def test_unchanged_site_is_revisited_not_crawled(site: FixtureSite, tmp_path: Path) -> None:
+    """Within a week of a full crawl, an unchanged site's night fetches only what its
+    verdicts rest on; the pages no verdict rests on wait for the weekly full crawl."""
+    settings = _settings(tmp_path / "nights.db")
+    first = _check(site.url, settings)
+    crawled = len(site.requests)
+    assert NOT_EVIDENCE in site.requests
+    assert _check(site.url, settings) == first
+    tonight = _tonight(site, crawled)
+    assert NOT_EVIDENCE not in tonight and "/sitemap.xml" not in tonight
+    assert {"/", "/ita", "/docs/annual-report-2565.pdf", "/ethics.html"} <= tonight
+    with sqlite3.connect(tmp_path / "nights.db") as conn:  # stored as the crawl it stands for
+        rows = [
+            conn.execute(
+                f"select {columns} from {table} where run_id = ? order by 1", (run,)
+            ).fetchall()
+            for table, columns in (
+                ("resources", "url, outcome, content_hash, etag, last_modified"),
+                ("item_results", "item_id, status, url, evidence, reasoning, memo"),
+            )
+            for run in (1, 2)
+        ]
+        assert rows[0] == rows[1] and rows[2] == rows[3] and len(rows[0]) > 50
+
+    # A week on, the full crawl is due: every page is asked again (conditionally).
+    with sqlite3.connect(tmp_path / "nights.db") as conn:
+        conn.execute(
+            "update runs set revisit = json_set(revisit, '$.crawled_at', ?)",
+            ((datetime.now(UTC) - timedelta(days=7, minutes=1)).isoformat(),),
+        )
+    since = len(site.requests)
+    assert _check(site.url, settings) == first
+    assert NOT_EVIDENCE in _tonight(site, since)
+    # ... and that crawl starts a new week: the next night revisits again.
+    since = len(site.requests)
+    assert _check(site.url, settings) == first
+    assert NOT_EVIDENCE not in _tonight(site, since)
+    # --full (incremental off) and full_every_days = 0 crawl every night.
+    for crawl in ({"incremental": False}, {"full_every_days": 0}):
+        since = len(site.requests)
+        assert _check(site.url, _settings(tmp_path / "nights.db", **crawl)) == first
+        assert NOT_EVIDENCE in _tonight(site, since)
+
+
+def test_a_revisit_is_stored_on_both_backends(site: FixtureSite, db_url: str) -> None:
+    """The run a revisit stores (copied rows, the JSON record) reads back as the crawl did."""
+    first = _check(site.url, _settings(db_url))
+    since = len(site.requests)
+    assert _check(site.url, _settings(db_url)) == first
+    assert NOT_EVIDENCE not in _tonight(site, since)
+    since = len(site.requests)
+    assert _check(site.url, _settings(db_url)) == first  # a revisit of a revisit
+    assert NOT_EVIDENCE not in _tonight(site, since)
+    db = open_database(db_url)
+    try:
+        site_row = db.find_site(site.url)
+        assert site_row is not None
+        latest = db.latest_run(site_row.id)
+        assert latest is not None and len(latest[1]) == len(first["items"])
+        assert [r.status for r in latest[1]] == [i["status"] for i in first["items"]]
+    finally:
+        db.close()
+
+
+def test_a_required_page_that_is_gone_is_noticed(site: FixtureSite, tmp_path: Path) -> None:
+    """The product's main alert: a declared evidence file removed between two nights."""
+    settings = _settings(tmp_path / "nights.db")
+    first = _check(site.url, settings)
+    assert {i["id"]: i["status"] for i in first["items"]}["O15"] == "pass"
+    del site.routes["/docs/hr-report-2567.pdf"]  # O15's declared file: now a 404
+    second = _check(site.url, settings)
+    status = {i["id"]: i["status"] for i in second["items"]}
+    assert status == {**GOOD_EXPECTED, "O15": "broken"}
+    assert second == _check(site.url, _settings(tmp_path / "nights.db", incremental=False))
+
+
+def test_a_new_link_on_a_changed_page_is_followed(site: FixtureSite, tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "nights.db")
+    _check(site.url, settings)
+    new = "/docs/open-data-2568.pdf"
+    site.routes[new] = Route(
+        pdf(["ชุดข้อมูลเปิด ประจำปี พ.ศ. 2568 รายการชุดข้อมูลที่เปิดเผย"]),
+        content_type="application/pdf",
+    )
+    ita = site.routes["/ita"]
+    ita.body = ita.body.replace(b"</body>", f"<a href='{new}'>ข้อมูลเปิด</a></body>".encode())
+    ita.headers = {"ETag": '"ita-with-open-data"'}  # a new version, whatever it had before
+    since = len(site.requests)
+    second = _check(site.url, settings)
+    tonight = _tonight(site, since)
+    assert new in tonight  # the changed page was read again and its new link followed
+    assert NOT_EVIDENCE in tonight  # a changed site is crawled: its other pages revalidated
+    # What the revisit fetched to learn that, the crawl took as it was: nothing twice.
+    assert site.requests[since:].count("/ita") == site.requests[since:].count("/") == 1
+    assert second == _check(site.url, _settings(tmp_path / "nights.db", incremental=False))
 
 
 def test_a_stored_reading_is_the_reading(external: FixtureSite) -> None:
