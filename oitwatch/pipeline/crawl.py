@@ -490,12 +490,16 @@ class SiteCrawler:
     async def _fetch(self, url: str, deadline: float) -> tuple[FetchResult, Prior | None]:
         """A conditional GET when the last check stored validators for this URL."""
         prior = self.memory.prior(url) if self.memory is not None else None
-        early = self.memory.take(url) if self.memory is not None else None
+        # What a revisit already fetched to learn the site changed (incremental.py).
+        result = self.memory.take(url) if self.memory is not None else None
         if prior is None or prior.final_url != url or not (prior.etag or prior.last_modified):
-            return early or await self.fetcher.fetch(url, deadline=deadline), prior
-        result = early or await self.fetcher.fetch(
-            url, deadline=deadline, validators=(prior.etag, prior.last_modified)
-        )
+            if result is None or result.not_modified:  # a 304 is no answer without a prior
+                result = await self.fetcher.fetch(url, deadline=deadline)
+            return result, prior
+        if result is None:
+            result = await self.fetcher.fetch(
+                url, deadline=deadline, validators=(prior.etag, prior.last_modified)
+            )
         if result.not_modified and (
             self.memory is None
             or self.memory.derived(prior.sha256, derived_store.reading_url(prior.kind, url)) is None

@@ -374,6 +374,9 @@ async def check_site(
         again = await revisit(fetcher, memory, memo, previous, checklist, context, settings)
         if again is not None:  # nothing the last verdicts rest on changed: they stand
             score = again.stand(db, run_id, checklist)
+            progress.pages = again.fetched  # what was fetched tonight: the revalidated URLs
+            if on_progress is not None:
+                on_progress(progress)
             return CheckReport(
                 url,
                 checklist,
