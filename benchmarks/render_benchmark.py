@@ -24,7 +24,7 @@ from oitwatch.pipeline.site import check_site
 from oitwatch.storage import open_database
 from tests.fixtures.ita_layouts import LAYOUTS
 from tests.fixtures.js_sites import _shell, js_site_routes
-from tests.fixtures.server import FixtureSite, Route
+from tests.support.server import FixtureSite, Route
 
 HERE = Path(__file__).resolve().parent
 
