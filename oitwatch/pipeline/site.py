@@ -370,7 +370,10 @@ async def check_site(
         pending.clear()
 
     try:
-        previous = db.previous_run(site.id, run_id) if memory.reuse else None
+        # A site remembered as built by scripts is crawled and rendered: a revisit only asks
+        # "changed since?" of static answers, never renders.
+        revisitable = memory.reuse and not site.needs_render
+        previous = db.previous_run(site.id, run_id) if revisitable else None
         again = await revisit(fetcher, memory, memo, previous, checklist, context, settings)
         if again is not None:  # nothing the last verdicts rest on changed: they stand
             score = again.stand(db, run_id, checklist)
