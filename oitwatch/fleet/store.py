@@ -16,13 +16,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from oitwatch.checklist.findings import SiteStatus
 from oitwatch.documents.ocr import OcrText
 from oitwatch.storage import Database, Mail, RunStatus
+from oitwatch.storage.ocr_cache import ocr_row
+from oitwatch.storage.outbox import outbox_row
 from oitwatch.storage.schema import (
     Batch,
     FleetJob,
-    OcrCacheRow,
     OcrRequest,
     OcrWait,
-    OutboxMessage,
     Run,
     Site,
     utcnow,
@@ -306,15 +306,7 @@ class FleetStore:
             )
             mail = digest(rows)
             if mail is not None:
-                session.add(
-                    OutboxMessage(
-                        kind=mail.kind,
-                        batch_id=batch_id,
-                        recipients=mail.recipients,
-                        subject=mail.subject,
-                        body=mail.body,
-                    )
-                )
+                session.add(outbox_row(mail, batch_id))
             return True
 
     def delivery_lock(self) -> Any:
@@ -384,14 +376,7 @@ class FleetStore:
         """Store what OCR read (the fleet-wide cache) or that it read nothing; drop the bytes."""
         with self._session() as session:
             if result is not None:
-                session.merge(
-                    OcrCacheRow(
-                        content_hash=content_hash,
-                        engine=engine,
-                        text=result.text,
-                        pages=result.pages,
-                    )
-                )
+                session.merge(ocr_row(content_hash, engine, result))
             session.execute(
                 update(OcrRequest)
                 .where(OcrRequest.content_hash == content_hash, OcrRequest.engine == engine)

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from sqlalchemy import select, update
 
+from oitwatch.storage.outbox import outbox_row
 from oitwatch.storage.records import AlertState, Mail
-from oitwatch.storage.schema import AlertStateRow, OutboxMessage, Run, utcnow
+from oitwatch.storage.schema import AlertStateRow, Run, utcnow
 from oitwatch.storage.session import Store
 
 
@@ -44,13 +45,4 @@ class AlertStore(Store):
                     )
                 )
             for mail in mails:
-                session.add(
-                    OutboxMessage(
-                        kind=mail.kind,
-                        site_id=site_id,
-                        batch_id=batch_id,
-                        recipients=mail.recipients,
-                        subject=mail.subject,
-                        body=mail.body,
-                    )
-                )
+                session.add(outbox_row(mail, batch_id, site_id))

@@ -7,6 +7,13 @@ from oitwatch.storage.schema import OcrCacheRow
 from oitwatch.storage.session import Store
 
 
+def ocr_row(content_hash: str, engine: str, result: OcrText) -> OcrCacheRow:
+    """What OCR read, as its cache row (the fleet's OCR workers write the same cache)."""
+    return OcrCacheRow(
+        content_hash=content_hash, engine=engine, text=result.text, pages=result.pages
+    )
+
+
 class OcrCacheStore(Store):
     def get_ocr(self, content_hash: str, engine: str) -> OcrText | None:
         with self.session() as session:
@@ -15,8 +22,4 @@ class OcrCacheStore(Store):
 
     def put_ocr(self, content_hash: str, engine: str, result: OcrText) -> None:
         with self.session() as session:
-            session.merge(
-                OcrCacheRow(
-                    content_hash=content_hash, engine=engine, text=result.text, pages=result.pages
-                )
-            )
+            session.merge(ocr_row(content_hash, engine, result))

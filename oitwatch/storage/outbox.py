@@ -10,18 +10,25 @@ from oitwatch.storage.schema import OutboxMessage, utcnow
 from oitwatch.storage.session import Store
 
 
+def outbox_row(
+    mail: Mail, batch_id: int | None = None, site_id: int | None = None
+) -> OutboxMessage:
+    """A mail as its outbox row: every writer of the outbox (a site's alerts, a batch's digest,
+    the fleet's digest) queues through this, in its own transaction."""
+    return OutboxMessage(
+        kind=mail.kind,
+        site_id=site_id,
+        batch_id=batch_id,
+        recipients=mail.recipients,
+        subject=mail.subject,
+        body=mail.body,
+    )
+
+
 class OutboxStore(Store):
     def enqueue(self, mail: Mail, batch_id: int | None = None) -> None:
         with self.session() as session:
-            session.add(
-                OutboxMessage(
-                    kind=mail.kind,
-                    batch_id=batch_id,
-                    recipients=mail.recipients,
-                    subject=mail.subject,
-                    body=mail.body,
-                )
-            )
+            session.add(outbox_row(mail, batch_id))
 
     def unsent_messages(self) -> list[OutboxMail]:
         with self.session() as session:
