@@ -99,6 +99,15 @@ class LatestRun:
 
 
 @dataclass(frozen=True, slots=True)
+class ForgottenSite:
+    """A site deleted with everything stored about it; its screenshots are files to remove."""
+
+    site: str  # its name, else its host
+    runs: int
+    screenshots: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Facets:
     """What the dashboard can filter by: of the sites that have a completed run."""
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from oitwatch.config.registry import SiteEntry
-from oitwatch.storage.schema import Site
+from oitwatch.storage.records import ForgottenSite
+from oitwatch.storage.schema import (
+    AlertStateRow,
+    FleetJob,
+    ItemResultRow,
+    OutboxMessage,
+    ResourceRow,
+    Run,
+    Site,
+)
 from oitwatch.storage.session import Store
 from oitwatch.text.urls import host_of
 
@@ -56,3 +65,36 @@ class SiteStore(Store):
     def site_by_id(self, site_id: int) -> Site | None:
         with self.session() as session:
             return session.get(Site, site_id)
+
+    def run_count(self, site_id: int) -> int:
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).where(Run.site_id == site_id)) or 0)
+
+    def forget_site(self, site_id: int) -> ForgottenSite | None:
+        """Delete one site and everything stored about it (runs, fetched resources, item
+        results, alert states, its own mails), in one transaction; the one deletion of user
+        history, asked for by a person. Nothing of any other site is touched: batches keep
+        their rows, and a fleet job that checked this site only loses its link to the deleted
+        run. Its screenshots' paths are handed back for the caller to remove."""
+        with self.session() as session:
+            site = session.get(Site, site_id)
+            if site is None:
+                return None
+            name = site.name or site.host
+            runs = select(Run.id).where(Run.site_id == site_id).scalar_subquery()
+            shots = tuple(
+                shot
+                for shot in session.scalars(
+                    select(ItemResultRow.screenshot).where(ItemResultRow.run_id.in_(runs))
+                )
+                if shot
+            )
+            count = session.scalar(select(func.count()).where(Run.site_id == site_id)) or 0
+            session.execute(update(FleetJob).where(FleetJob.run_id.in_(runs)).values(run_id=None))
+            session.execute(delete(AlertStateRow).where(AlertStateRow.site_id == site_id))
+            session.execute(delete(OutboxMessage).where(OutboxMessage.site_id == site_id))
+            session.execute(delete(ItemResultRow).where(ItemResultRow.run_id.in_(runs)))
+            session.execute(delete(ResourceRow).where(ResourceRow.run_id.in_(runs)))
+            session.execute(delete(Run).where(Run.site_id == site_id))
+            session.execute(delete(Site).where(Site.id == site_id))
+        return ForgottenSite(name, int(count), shots)

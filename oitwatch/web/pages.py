@@ -17,7 +17,7 @@ from oitwatch.present.model import ReportView, report_view, site_summaries
 from oitwatch.web import views, words
 from oitwatch.web.auth import client_address, is_admin, same_origin
 from oitwatch.web.jobs import Job, JobState, RateLimited
-from oitwatch.web.queries import forget_site, run_count, sort_lines
+from oitwatch.web.queries import forget_site, sort_lines
 from oitwatch.web.render import PageError, lang_of, page, with_lang
 from oitwatch.web.state import web_state
 from oitwatch.web.words import HTTP_ERRORS, Said
@@ -152,7 +152,7 @@ def _forget_page(
         request,
         status=status,
         view=view,
-        runs=run_count(state.db, view.site_id),
+        runs=state.db.run_count(view.site_id),
         needs_token=state.settings.web.admin_token is not None,
         said=said,
     )

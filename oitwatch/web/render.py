@@ -37,6 +37,7 @@ TEMPLATES.filters["urls_breakable"] = urls_breakable
 TEMPLATES.globals.update(
     format_date=labels.format_date,
     format_when=labels.format_when,
+    site_status_label=labels.site_status_label,
     display_url=words.display_url,
     display_host=words.display_host,
 )
