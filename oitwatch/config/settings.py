@@ -192,6 +192,14 @@ class RunSettings(BaseModel):
     memory_budget_mb: int = Field(
         default=1024, ge=64, description="Start no new site while the process is larger"
     )
+    # One process parses and judges on one core; a large run without a delay is bound by it.
+    processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Crawl processes of a run (0: one per CPU core when the run has at least"
+        " 24 sites per process); sites sharing a server address stay in one process",
+    )
     allow_loopback: bool = Field(
         default=True,
         description="Registry sites on 127.0.0.0/8 may be checked (the registry is the operator's)",

@@ -49,7 +49,14 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.damage: str | None = None  # what PRAGMA quick_check found, when not "ok"
-        self.url = engine.url.render_as_string(hide_password=True)
+        self.url = engine.url.render_as_string(hide_password=True)  # shown: no password
+
+    def connect_url(self) -> str:
+        """The address another process opens this database with (password included): a run's
+        crawl processes each connect on their own. Never shown or logged."""
+        if self.engine.dialect.name == "sqlite":
+            return self.url  # as given to open_database (a file: URI stays unquoted)
+        return self.engine.url.render_as_string(hide_password=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,4 +1,4 @@
-"""Admission of sites into a run (runs/batch.py): a floor let in whatever the loop's lag,
+"""Admission of sites into a run (runs/admission.py): a floor let in whatever the loop's lag,
 and past it one site per fresh CPU sample."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from oitwatch.runs import batch
-from oitwatch.runs.batch import _Admission
+from oitwatch.runs import admission as admission_module
+from oitwatch.runs.admission import Admission
 
 
-async def _enter_all(admission: _Admission, count: int) -> float:
+async def _enter_all(admission: Admission, count: int) -> float:
     start = time.monotonic()
     for _ in range(count):
         await admission.__aenter__()
@@ -21,19 +21,19 @@ async def _enter_all(admission: _Admission, count: int) -> float:
 
 def test_floor_is_let_in_on_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     # A saturated machine (every check says "busy") still runs the floor's sites at once.
-    monkeypatch.setattr(batch, "_machine_busy", lambda: True)
-    admission = _Admission(limit=100, budget_mb=10_000)
-    seconds = asyncio.run(_enter_all(admission, _Admission.FLOOR))
-    assert admission.running == _Admission.FLOOR
+    monkeypatch.setattr(admission_module, "_machine_busy", lambda: True)
+    admission = Admission(limit=100, budget_mb=10_000)
+    seconds = asyncio.run(_enter_all(admission, Admission.FLOOR))
+    assert admission.running == Admission.FLOOR
     assert seconds < 1.0
 
 
 def test_past_the_floor_a_busy_machine_lets_no_more_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "_machine_busy", lambda: True)
-    admission = _Admission(limit=100, budget_mb=10_000)
+    monkeypatch.setattr(admission_module, "_machine_busy", lambda: True)
+    admission = Admission(limit=100, budget_mb=10_000)
 
     async def scenario() -> bool:
-        await _enter_all(admission, _Admission.FLOOR)
+        await _enter_all(admission, Admission.FLOOR)
         try:
             await asyncio.wait_for(admission.__aenter__(), timeout=1.5)
         except TimeoutError:
@@ -41,17 +41,17 @@ def test_past_the_floor_a_busy_machine_lets_no_more_in(monkeypatch: pytest.Monke
         return True
 
     assert asyncio.run(scenario()) is False
-    assert admission.running == _Admission.FLOOR
+    assert admission.running == Admission.FLOOR
 
 
 def test_past_the_floor_one_site_per_fresh_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     # An idle machine: more sites come in, but not dozens on one stale CPU sample.
-    monkeypatch.setattr(batch, "_machine_busy", lambda: False)
-    monkeypatch.setattr(_Admission, "LAG", 1.0)  # a shared test machine's loop lags
-    admission = _Admission(limit=100, budget_mb=10_000)
+    monkeypatch.setattr(admission_module, "_machine_busy", lambda: False)
+    monkeypatch.setattr(Admission, "LAG", 1.0)  # a shared test machine's loop lags
+    admission = Admission(limit=100, budget_mb=10_000)
 
     async def scenario() -> int:
-        await _enter_all(admission, _Admission.FLOOR)
+        await _enter_all(admission, Admission.FLOOR)
         extra = 0
         deadline = time.monotonic() + 1.6
         while time.monotonic() < deadline:
