@@ -59,12 +59,14 @@ def _measured(command: list[str], env: dict[str, str]) -> dict[str, float]:
     """Run a crawler in a process of its own, through a wrapper whose children are only it:
     wall seconds, CPU seconds and peak RSS are that crawler's alone. ``rss_mb`` is the
     largest single process's peak; ``tree_mb`` the peak of the crawler and every process
-    it started together (oitwatch reads documents in a worker process: that counts too),
-    sampled every 0.1 s."""
+    it started together (oitwatch reads documents in a worker process, and a large run checks
+    on every core: those count too), sampled every 0.1 s; ``pss_mb`` the same tree's
+    proportional set size (a page shared by n processes counts 1/n in each), what the tree
+    really takes from the machine."""
     wrapper = (
         "import json, os, resource, subprocess, sys, threading, time\n"
         "PAGE = os.sysconf('SC_PAGE_SIZE')\n"
-        "def tree_rss(root):\n"
+        "def tree_memory(root):\n"
         "    children = {}\n"
         "    for name in os.listdir('/proc'):\n"
         "        if name.isdigit():\n"
@@ -74,29 +76,34 @@ def _measured(command: list[str], env: dict[str, str]) -> dict[str, float]:
         "                continue\n"
         "            ppid = int(stat.rsplit(')', 1)[1].split()[1])\n"
         "            children.setdefault(ppid, []).append(int(name))\n"
-        "    total, todo = 0, [root]\n"
+        "    rss, pss, todo = 0, 0, [root]\n"
         "    while todo:\n"
         "        pid = todo.pop()\n"
         "        todo.extend(children.get(pid, []))\n"
         "        try:\n"
-        "            total += int(open(f'/proc/{pid}/statm').read().split()[1]) * PAGE\n"
+        "            rss += int(open(f'/proc/{pid}/statm').read().split()[1]) * PAGE\n"
+        "            for line in open(f'/proc/{pid}/smaps_rollup'):\n"
+        "                if line.startswith('Pss:'):\n"
+        "                    pss += int(line.split()[1]) * 1024\n"
         "        except OSError:\n"
         "            pass\n"
-        "    return total / 2**20\n"
+        "    return rss / 2**20, pss / 2**20\n"
         "t = time.monotonic()\n"
         "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE,"
         " text=True)\n"
-        "peak = [0.0]\n"
+        "peak = [0.0, 0.0]\n"
         "def sample():\n"
         "    while p.poll() is None:\n"
-        "        peak[0] = max(peak[0], tree_rss(p.pid))\n"
+        "        rss, pss = tree_memory(p.pid)\n"
+        "        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)\n"
         "        time.sleep(0.1)\n"
         "threading.Thread(target=sample, daemon=True).start()\n"
         "_, err = p.communicate()\n"
         "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "sys.stderr.write(err[-3000:])\n"
         "print(json.dumps({'seconds': time.monotonic() - t, 'cpu': u.ru_utime + u.ru_stime,"
-        " 'rss_mb': u.ru_maxrss / 1024, 'tree_mb': peak[0], 'code': p.returncode}))\n"
+        " 'rss_mb': u.ru_maxrss / 1024, 'tree_mb': peak[0], 'pss_mb': peak[1],"
+        " 'code': p.returncode}))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True
@@ -267,7 +274,7 @@ def fast(args: argparse.Namespace, work: Path, registry: Path, hosts: list[str],
     print(f"{args.sites} sites on {args.sites} loopback addresses, delay 0, {in_flight} in flight")
     print(
         f"{'crawler':<46} {'requests':>9} {'s':>7} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>7}"
-        f" {'tree MB':>8}"
+        f" {'tree MB':>8} {'PSS MB':>7}"
     )
     for label, m, c in (
         ("bare httpx + selectolax, pool of 2 per site", bare, bare_count),
@@ -277,12 +284,13 @@ def fast(args: argparse.Namespace, work: Path, registry: Path, hosts: list[str],
         cpu = m["cpu"] * 1000 / max(c["requests"], 1)
         print(
             f"{label:<46} {c['requests']:>9} {m['seconds']:>7.1f} {rate:>8.0f} {cpu:>9.2f}"
-            f" {m['rss_mb']:>7.0f} {m['tree_mb']:>8.0f}"
+            f" {m['rss_mb']:>7.0f} {m['tree_mb']:>8.0f} {m['pss_mb']:>7.0f}"
         )
     ratio = (ours_count["requests"] / ours["seconds"]) / (bare_count["requests"] / bare["seconds"])
     print(
         f"oitwatch / bare pages/s: {ratio:.2f} (target >= 0.8, RSS < 120 MB);"
-        " RSS: the largest process, tree: all of a crawler's processes together"
+        " RSS: the largest process's peak; tree: the peak of all of a crawler's processes"
+        " together, RSS and PSS (shared pages split between the processes sharing them)"
     )
 
 

@@ -197,8 +197,9 @@ class RunSettings(BaseModel):
         default=0,
         ge=0,
         le=64,
-        description="Crawl processes of a run (0: one per CPU core when the run has at least"
-        " 24 sites per process); sites sharing a server address stay in one process",
+        description="Processes checking a run's sites, the run's own included (0: one per CPU"
+        " core when the run has at least 24 sites per process); sites sharing a server address"
+        " stay in one process",
     )
     allow_loopback: bool = Field(
         default=True,

@@ -116,8 +116,7 @@ async def run_once(
     processes = process_count(settings, len(todo), db.url)
     try:
         if processes > 1:
-            url = db.connect_url()
-            blips = await check_in_processes(settings, url, batch_id, todo, processes, tally)
+            blips = await check_in_processes(settings, db, batch_id, todo, processes, tally)
         else:
             blips = await check_sites(settings, db, batch_id, todo, tally)
     except (asyncio.CancelledError, KeyboardInterrupt):

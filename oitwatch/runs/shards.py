@@ -1,8 +1,9 @@
 """A run split across the machine's cores. One Python process parses, judges and stores on one
 core; a nightly of thousands of sites without a delay is bound by that core (measured: 4 ms of
 CPU a page, the second core idle), and the polite nightly's projection assumes every core works.
-So a large run starts one crawl process per core, each checking its share of the sites with
-its own fetcher and its own connection to the database, and reporting back through a pipe.
+So a large run checks on every core: the run's own process checks one share of the sites and
+starts a crawl process for each other share, with its own fetcher and its own connection to
+the database, reporting back through a pipe.
 
 Sites that share a server address go to the same process: the per-IP limit (shared hosting)
 and the per-host delay are kept by one fetcher, as in a run in one process.
@@ -25,7 +26,7 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.errors import StorageError
 from oitwatch.runs.checking import Listener, SiteOutcome, check_sites, log_to_file
-from oitwatch.storage import open_database
+from oitwatch.storage import Database, open_database
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,9 @@ _PROGRESS_EVERY = 0.25  # seconds between a crawl process's page counts
 
 
 def process_count(settings: Settings, sites: int, database_url: str) -> int:
-    """How many crawl processes a run of ``sites`` sites uses: ``run.processes``, or one per
-    core (0) when the run is large enough; one when the database cannot be shared."""
+    """How many processes check a run of ``sites`` sites, the run's own included:
+    ``run.processes``, or one per core (0) when the run is large enough; one when the database
+    cannot be shared."""
     if database_url.endswith(":memory:") or "mode=memory" in database_url:
         return 1  # each process would open a database of its own
     wanted = settings.run.processes
@@ -163,17 +165,19 @@ class _Share:
 
 async def check_in_processes(
     settings: Settings,
-    database_url: str,
+    db: Database,
     batch_id: int,
     entries: list[SiteEntry],
     processes: int,
     listener: Listener,
 ) -> int:
-    """Check ``entries`` in up to ``processes`` crawl processes; the alert blips. A process that
-    dies takes only its unfinished sites with it: they are reported failed (``run --resume``
-    tries them again)."""
-    shares = await split_by_address(entries, processes)
-    share_settings = _share_settings(settings, len(shares))
+    """Check ``entries`` in up to ``processes`` processes, this one included (it checks the
+    last share itself: one process fewer to hold in memory); the alert blips. A crawl
+    process that dies takes only its unfinished sites with it: they are reported failed
+    (``run --resume`` tries them again)."""
+    *others, own = await split_by_address(entries, processes)
+    share_settings = _share_settings(settings, len(others) + 1)
+    database_url = db.connect_url()
     context = multiprocessing.get_context("spawn")
     loop = asyncio.get_running_loop()
     running: list[_Share] = []
@@ -196,14 +200,14 @@ async def check_in_processes(
         except (EOFError, OSError):
             loop.remove_reader(share.conn.fileno())
             share.closed = True
-            share.process.join()
+            share.process.join(timeout=10)  # it closed its pipe: it is ending
             if not share.ended:
                 _lost(share, listener)
             if all(s.closed for s in running):
                 done.set()
 
     try:
-        for entries_of_share in shares:
+        for entries_of_share in others:
             ours, theirs = context.Pipe(duplex=False)
             process = context.Process(
                 target=_crawl_process,
@@ -216,7 +220,9 @@ async def check_in_processes(
             share = _Share(entries_of_share, process, ours)
             running.append(share)
             loop.add_reader(ours.fileno(), read, share)
-        await done.wait()
+        blips = await check_sites(share_settings, db, batch_id, own, listener)
+        if running:
+            await done.wait()
     finally:
         for share in running:
             if share.process.is_alive():
@@ -229,7 +235,7 @@ async def check_in_processes(
     storage = next((s.fatal for s in running if s.fatal.startswith("storage:")), "")
     if storage:
         raise StorageError(storage.removeprefix("storage:"))
-    return sum(share.blips for share in running)
+    return blips + sum(share.blips for share in running)
 
 
 def _lost(share: _Share, listener: Listener) -> None:

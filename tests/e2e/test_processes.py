@@ -167,7 +167,7 @@ def test_a_dead_crawl_process_costs_only_its_unchecked_sites(db_url: str) -> Non
             return [p for p in multiprocessing.active_children() if p.name == "oitwatch-crawl"]
 
         def kill_one() -> None:
-            wait_until("two crawl processes", lambda: len(crawlers()) >= 2)
+            wait_until("a crawl process", lambda: len(crawlers()) >= 1)
             victim = crawlers()[0]
             assert victim.pid is not None
             os.kill(victim.pid, signal.SIGKILL)
@@ -179,6 +179,7 @@ def test_a_dead_crawl_process_costs_only_its_unchecked_sites(db_url: str) -> Non
         killer.join()
         assert killed
         assert 0 < summary.failed <= 4  # at most the dead process's share
+        assert summary.checked >= 4  # the run's own share, and what the dead one finished
         assert summary.checked + summary.failed == len(entries)
         assert all("the crawl process checking it stopped" in error for error in summary.errors)
         assert _batches(db_url) == ["completed_with_errors"]
