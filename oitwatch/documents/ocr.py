@@ -4,6 +4,9 @@ OCR is slow (seconds a page), so it runs only for evidence, never for every scan
 results are cached by content hash, so an unchanged document is read once across runs.
 Tesseract runs as a subprocess (Debian's ``tesseract-ocr`` + ``tesseract-ocr-tha``); pages
 are rendered with pdfium in a worker thread so the event loop keeps crawling.
+
+pdfium and Pillow are imported where a page or an image is read, not here: the main process of
+a run imports this module for every site but hands PDFs to the worker process (isolate.py).
 """
 
 from __future__ import annotations
@@ -20,9 +23,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-import pypdfium2 as pdfium
-from PIL import Image
-
 from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.isolate import worker
 from oitwatch.documents.model import Cue, Document, DocumentKind
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 
 # An A4 page at 300 dpi is 8.7 M pixels; a scan larger than this is a decompression bomb.
 MAX_IMAGE_PIXELS = 60_000_000
-# Pillow's own guard (a warning past the limit, an error past twice it) on the same figure.
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 # Tesseract's address space: the Thai model needs a few hundred MB, never gigabytes.
 TESSERACT_MEMORY = 1024 * 1024 * 1024
 
@@ -42,8 +40,19 @@ def _limit_tesseract() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _guard_pillow() -> None:
+    """Pillow's own guard (a warning past the limit, an error past twice it) on the same figure,
+    set before this module's first use of Pillow."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
 def check_image(data: bytes) -> None:
     """Refuse an image too large to read before anything decodes it (only the header is read)."""
+    from PIL import Image
+
+    _guard_pillow()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -67,6 +76,9 @@ def check_image(data: bytes) -> None:
 def render_pdf_pages(data: bytes, max_pages: int, dpi: int) -> list[bytes]:
     """PNGs of a PDF's first pages for Tesseract (run in the worker process: isolate.py).
     A page too large for the resolution is rendered smaller, never past MAX_IMAGE_PIXELS."""
+    import pypdfium2 as pdfium
+
+    _guard_pillow()  # bitmap.to_pil() below
     pdf = pdfium.PdfDocument(data)
     try:
         images = []
@@ -182,7 +194,8 @@ class OcrEngine:
                 check_image(data)
                 images = [data]
             texts = [await self._tesseract(image) for image in images]
-        except (pdfium.PdfiumError, OSError, TimeoutError) as exc:
+        # pdfium runs in the worker process, whose failures come back as UnreadableDocument.
+        except (OSError, TimeoutError) as exc:
             raise UnreadableDocument(UnreadableReason.NO_TEXT, f"OCR failed: {exc}") from exc
         text = "\n".join(texts).strip()
         if len(text) < 10:

@@ -1,9 +1,11 @@
 """PDF text with pdfium (pypdfium2: Apache-2.0/BSD, C speed, keeps Thai combining marks in order
-better than the pure-Python extractors we tried)."""
+better than the pure-Python extractors we tried).
+
+pdfium is imported by parse_pdf, not here: PDFs are read in the worker process (isolate.py), and
+the main process of a run, which only imports this module, need not carry the library's memory.
+"""
 
 from __future__ import annotations
-
-import pypdfium2 as pdfium
 
 from oitwatch.documents.errors import UnreadableDocument, UnreadableReason
 from oitwatch.documents.model import Document, DocumentKind
@@ -16,6 +18,8 @@ _JUNK_TITLES = frozenset({"untitled", "anonymous", "(anonymous)", "document", ""
 
 
 def parse_pdf(data: bytes, url: str, max_pages: int = MAX_PDF_PAGES) -> Document:
+    import pypdfium2 as pdfium
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -17,12 +17,12 @@ Records they hand out are in records.py; the tables in schema.py.
 
 from __future__ import annotations
 
+import ast
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -48,9 +48,71 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+def _assigned(tree: ast.Module, name: str) -> ast.expr | None:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name:
+            return value
+    return None
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration, read from the files' ``revision``/``down_revision`` lines: the one
+    no other revision points down to. Importing Alembic (and Mako, Pygments) costs ~25 MB of
+    memory in every process; a database already at the head does not need it. None when the
+    files do not say plainly (several heads, a computed value): Alembic decides then."""
+    revisions: set[str] = set()
+    pointed_to: set[str] = set()
+    versions = resources.files("oitwatch.storage") / "migrations" / "versions"
+    for entry in versions.iterdir():
+        # Alembic's own rule: every .py file but __init__ is a revision.
+        if not entry.name.endswith(".py") or entry.name.startswith(("__init__", ".#")):
+            continue
+        tree = ast.parse(entry.read_text(encoding="utf-8"))
+        revision, down = _assigned(tree, "revision"), _assigned(tree, "down_revision")
+        if not (isinstance(revision, ast.Constant) and isinstance(revision.value, str)):
+            return None
+        if down is None:
+            return None
+        try:
+            down_value = ast.literal_eval(down)
+        except ValueError:
+            return None
+        downs = down_value if isinstance(down_value, tuple | list) else (down_value,)
+        if not all(d is None or isinstance(d, str) for d in downs):
+            return None
+        revisions.add(revision.value)
+        pointed_to.update(d for d in downs if d is not None)
+    heads = revisions - pointed_to
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the database already has the newest schema (a plain read, no lock taken)."""
+    head = head_revision()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return [row[0] for row in found] == [head]
+
+
 def _migrate(engine: Engine) -> None:
     """Upgrade to the newest schema. Foreign keys are off meanwhile, as SQLite requires for
     table rebuilds, and checked after: a migration must leave every reference whole."""
+    if _at_head(engine):
+        return  # the nightly case: nothing to do, and no Alembic to load for it
+    from alembic import command
+    from alembic.config import Config
+
     script_location = str(resources.files("oitwatch.storage") / "migrations")
     config = Config()
     config.set_main_option("script_location", script_location)
