@@ -164,7 +164,6 @@ def worker(purpose: str) -> DocumentWorker:
 def _table() -> dict[str, Callable[..., Any]]:
     from oitwatch.documents.extract import extract_inline
     from oitwatch.documents.model import Document
-    from oitwatch.documents.ocr import render_pdf_pages
 
     def extract(*args: Any) -> Document:
         document = extract_inline(*args)
@@ -173,7 +172,14 @@ def _table() -> dict[str, Callable[..., Any]]:
         _ = document.compact_text
         return document
 
-    return {"extract": extract, "render_pdf": render_pdf_pages}
+    def render_pdf(data: bytes, max_pages: int, dpi: int) -> list[bytes]:
+        # Imported on the first call: ocr.py brings asyncio (and ssl), which the parsing
+        # worker, never asked for page images, need not carry.
+        from oitwatch.documents.ocr import render_pdf_pages
+
+        return render_pdf_pages(data, max_pages, dpi)
+
+    return {"extract": extract, "render_pdf": render_pdf}
 
 
 def _serve(memory_mb: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -13,7 +14,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from oitwatch.checklist.findings import Status
+from oitwatch.errors import StorageError
 from oitwatch.storage import RunStatus, open_database
+from oitwatch.storage.database import head_revision
 from oitwatch.storage.schema import Base
 
 
@@ -102,6 +105,24 @@ def test_migrations_from_empty_and_back_down(db_url: str) -> None:
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     db.close()
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    """open_database skips Alembic when the database is at this head: it must be the one
+    Alembic would upgrade to, whatever order the revisions were numbered in."""
+    assert head_revision() == ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def test_a_database_past_the_head_is_still_refused(db_url: str) -> None:
+    """A revision these files do not know (a newer oitwatch wrote it) is no head: Alembic is
+    asked, and refuses as before."""
+    open_database(db_url).close()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("update alembic_version set version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="Can't locate revision identified by '9999'"):
+        open_database(db_url)
 
 
 def test_text_with_a_nul_character_is_stored(db_url: str) -> None:
