@@ -12,7 +12,8 @@ own module and are joined here, so callers never need to know which.
     outbox.py       OutboxStore    e-mails waiting to go out
     reports.py      ReportQueries  history, the dashboard and `oitwatch report` (no N+1)
 
-Records they hand out are in records.py; the tables in schema.py.
+Records they hand out are in records.py; the tables in schema.py. Opening a database already
+at the newest schema (every night but the first after an upgrade) never imports Alembic.
 """
 
 from __future__ import annotations
