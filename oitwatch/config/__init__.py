@@ -1,6 +1,6 @@
 """One typed settings object: defaults < settings file < environment (OITWATCH_*) < CLI flags.
 
-The names below load settings.py (and pydantic with it, ~20 MB) on first use, not with the
+The names below load settings.py (and pydantic with it, ~13 MB) on first use, not with the
 package: every process imports this package through ``import oitwatch`` (config/cache.py),
 and the document workers (documents/isolate.py) never read a setting.
 """

@@ -2,7 +2,7 @@
 
 Each import here costs megabytes in every process that makes it (a nightly run, its document
 workers): Alembic with Mako and Pygments ~11 MB, pypdfium2 and Pillow ~6 MB, pydantic and the
-settings ~20 MB. A fresh interpreter is the only honest measure: this test process has long
+settings ~13 MB. A fresh interpreter is the only honest measure: this test process has long
 imported them all.
 """
 
