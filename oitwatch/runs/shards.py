@@ -118,7 +118,7 @@ def _crawl_process(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     log_to_file(settings.log_path)
     try:
-        db = open_database(database_url)
+        db = open_database(database_url, check=False)  # the run's process checked it
         try:
             blips = asyncio.run(check_sites(settings, db, batch_id, entries, _PipeListener(conn)))
         finally:

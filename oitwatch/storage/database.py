@@ -151,7 +151,9 @@ class Database(
     """Every read and write of the history, on SQLite or PostgreSQL (open_database)."""
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, *, check: bool = True) -> Database:
+    """Open (and migrate) the history at ``url``. ``check`` reads the whole SQLite file for
+    damage (Database.damage): once per command, not again in each of a run's crawl processes."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:" and not str(path).startswith("file:"):  # a URI
@@ -181,10 +183,11 @@ def open_database(url: str) -> Database:
     database = Database(engine)
     if url.startswith("sqlite"):
         database.url = url  # as given: SQLAlchemy would quote a file: URI
-    try:
-        database.damage = database.quick_check()
-    except DatabaseError as exc:
-        database.damage = str(getattr(exc, "orig", exc))
+    if check:
+        try:
+            database.damage = database.quick_check()
+        except DatabaseError as exc:
+            database.damage = str(getattr(exc, "orig", exc))
     return database
 
 
