@@ -246,7 +246,11 @@ def to_resource(
         resource.sha256 = hashlib.sha256(result.body).hexdigest()
         resource.kind = document_kind(resource.final_url, result.content_type, result.body[:8])
     reading = derived_store.reading_url(resource.kind, resource.final_url)
-    blob = memory.derived(resource.sha256, reading) if memory is not None else None
+    blob = (
+        memory.derived(resource.sha256, reading)
+        if memory is not None and _may_be_stored(resource, prior)
+        else None
+    )
     if blob is not None:
         document, resource.unreadable, error, resource.kind, resource.head = derived_store.load(
             blob
@@ -264,6 +268,17 @@ def to_resource(
     if document is not None and looks_soft_404(document, not_found):
         resource.outcome = Outcome.SOFT_404
     return resource
+
+
+def _may_be_stored(resource: Resource, prior: Prior | None) -> bool:
+    """Whether a stored reading is worth asking the database for. A page's reading is keyed
+    by its URL too (its links resolve against it): only a page that answered the same bytes
+    at this URL last time can have one, so a new or changed page costs no look-up (a query
+    per page on a first night, for nothing). A file's reading is shared by every URL and
+    site that serves the same bytes: always asked."""
+    if resource.kind is not DocumentKind.HTML:
+        return True
+    return prior is not None and prior.sha256 == resource.sha256
 
 
 def _read_elsewhere(result: FetchResult) -> bool:
@@ -661,7 +676,10 @@ class SiteCrawler:
 
     async def _run_workers(self) -> None:
         budget = self.settings.max_pages
-        idle = asyncio.Event()
+        # Set whenever a page is done: its links may be queued, or the crawl may be over.
+        # Idle workers wait for it rather than poll (a wake-up every few ms, per worker, per
+        # site in flight, was CPU spent on nothing).
+        changed = asyncio.Event()
         active = 0
 
         async def worker() -> None:
@@ -671,9 +689,10 @@ class SiteCrawler:
                     return
                 if not self._heap:
                     if active == 0:
-                        idle.set()
+                        changed.set()  # the crawl is over: the other idle workers end too
                         return
-                    await asyncio.sleep(0.005)
+                    changed.clear()
+                    await changed.wait()
                     continue
                 _, depth, _, url = heapq.heappop(self._heap)
                 if url in self.result.resources:
@@ -685,6 +704,7 @@ class SiteCrawler:
                     self._slim(resource)
                 finally:
                     active -= 1
+                    changed.set()
 
         workers = max(1, min(self.settings.per_host * 2, self.settings.concurrency))
         await asyncio.gather(*(worker() for _ in range(workers)))
