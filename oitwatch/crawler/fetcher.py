@@ -17,7 +17,8 @@ import random
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
@@ -98,6 +99,17 @@ def _classify(exc: Exception) -> tuple[Outcome, str]:
     return Outcome.CONNECTION, text
 
 
+def _check_location(url: httpx.URL, location: str) -> None:
+    """Refuse a redirect whose Location httpx's client would have refused, as it would have
+    (the error becomes the outcome of the attempt)."""
+    try:
+        target = httpx.URL(location)
+    except httpx.InvalidURL as exc:
+        raise httpx.RemoteProtocolError(f"Invalid URL in location header: {exc}.") from None
+    if target.is_relative_url:
+        url.join(target)
+
+
 def _retry_after(response_headers: httpx.Headers) -> float | None:
     value = response_headers.get("retry-after")
     if not value:
@@ -129,32 +141,33 @@ class Fetcher:
         self._host_ips: dict[str, str | None] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._client = httpx.AsyncClient(
-            headers={
+        # Requests go to the transport as httpx's client would send them (its default headers
+        # merged with ours, the same timeouts, cookies kept across requests), without the
+        # client's per-request layers: we follow redirects ourselves and use no auth or hooks.
+        headers = httpx.Headers({"Accept": "*/*", "Connection": "keep-alive"})
+        headers.update(
+            {
                 "User-Agent": settings.user_agent,
                 "Accept-Language": "th,en;q=0.8",
                 "Accept-Encoding": ACCEPT_ENCODING,
-            },
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=settings.total_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
-            ),
-            follow_redirects=False,
-            transport=transport or PerHostTransport(settings.per_host),
+            }
         )
+        self._headers = headers.raw
+        self._timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.total_timeout,
+        ).as_dict()
+        self._cookies = httpx.Cookies()
+        self._transport = transport or PerHostTransport(settings.per_host)
         self.requests_made = 0
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     def _slot(self, origin: str) -> _HostSlot:
         slot = self._slots.get(origin)
@@ -347,15 +360,36 @@ class Fetcher:
             outcome, text = _classify(exc)
             return _Attempt(url=url, outcome=outcome, error=text)
 
+    @asynccontextmanager
+    async def _stream(
+        self, url: str, conditional: list[tuple[bytes, bytes]]
+    ) -> AsyncIterator[httpx.Response]:
+        """A GET's response, open for its body, closed (its connection back in the pool) after."""
+        request = httpx.Request(
+            "GET", url, headers=self._headers + conditional, extensions={"timeout": self._timeout}
+        )
+        if self._cookies:
+            self._cookies.set_cookie_header(request)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+                self._cookies.extract_cookies(response)
+            if response.has_redirect_location:
+                _check_location(request.url, response.headers["location"])
+            yield response
+        finally:
+            await response.aclose()
+
     async def _request(self, url: str, max_bytes: int, validators: Validators | None) -> _Attempt:
-        conditional: dict[str, str] = {}
+        conditional: list[tuple[bytes, bytes]] = []
         if validators is not None:
             etag, modified = validators
             if etag:
-                conditional["If-None-Match"] = etag
+                conditional.append((b"If-None-Match", etag.encode()))
             if modified:
-                conditional["If-Modified-Since"] = modified
-        async with self._client.stream("GET", url, headers=conditional) as response:
+                conditional.append((b"If-Modified-Since", modified.encode()))
+        async with self._stream(url, conditional) as response:
             headers = response.headers
             base = _Attempt(
                 url=url,

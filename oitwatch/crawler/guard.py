@@ -3,7 +3,8 @@
 Refused: anything but http/https; loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7),
 link-local (169.254/16: cloud metadata), multicast, reserved and unspecified addresses; names
 that resolve to any of these. The check runs on every request the crawler makes, redirects
-included, so a public page that redirects to 127.0.0.1 is refused too. ``allow_loopback``
+included, so a public page that redirects to 127.0.0.1 is refused too (the guarded fetcher
+remembers an origin's pass for a minute: crawler/guarded.py). ``allow_loopback``
 (a setting, for tests and local use) lets 127.0.0.0/8 and ::1 through, nothing else.
 
 A name is resolved once, by ``resolve`` (shared with the HTTP transport), and the connection

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from oitwatch.crawler.guard import AddressPolicy, vetted_addresses
+from oitwatch.crawler.network import AsyncioBackend
 from oitwatch.errors import NameNotResolved, TargetRefused
 
 MAX_POOLS = 512
@@ -35,7 +36,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, policy: AddressPolicy) -> None:
         self.policy = policy
-        self._backend = httpcore.AnyIOBackend()
+        self._backend = AsyncioBackend()
         self.connected: list[tuple[str, str]] = []  # (name, address): what was reached
 
     async def connect_tcp(
@@ -82,14 +83,20 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
 class PerHostTransport(httpx.AsyncBaseTransport):
     def __init__(
-        self, per_host: int, max_pools: int = MAX_POOLS, policy: AddressPolicy | None = None
+        self,
+        per_host: int,
+        max_pools: int = MAX_POOLS,
+        policy: AddressPolicy | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """``ssl_context``: the certificates to trust (tests); the system's by default."""
         self._lanes = -(-per_host // POOL_WIDTH)  # pools per origin
         self._per_host = -(-per_host // self._lanes)  # connections per pool
         self._max_pools = max_pools * self._lanes
         self._turn = 0
         self.backend = PinnedBackend(policy) if policy is not None else None
-        self._ssl = ssl.create_default_context()
+        self._network = self.backend or AsyncioBackend()
+        self._ssl = ssl_context or ssl.create_default_context()
         self._pools: OrderedDict[tuple[str, str, int | None, int], httpx.AsyncHTTPTransport] = (
             OrderedDict()
         )
@@ -104,16 +111,15 @@ class PerHostTransport(httpx.AsyncBaseTransport):
                     max_connections=self._per_host, max_keepalive_connections=self._per_host
                 ),
             )
-            if self.backend is not None:
-                # httpx has no option for the network backend: the pool is built the same
-                # way, around the pinning backend.
-                pool._pool = httpcore.AsyncConnectionPool(
-                    ssl_context=self._ssl,
-                    max_connections=self._per_host,
-                    max_keepalive_connections=self._per_host,
-                    keepalive_expiry=5.0,
-                    network_backend=self.backend,
-                )
+            # httpx has no option for the network backend: the pool is built the same way,
+            # around asyncio's own transports (crawler/network.py), pinned when guarded.
+            pool._pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl,
+                max_connections=self._per_host,
+                max_keepalive_connections=self._per_host,
+                keepalive_expiry=5.0,
+                network_backend=self._network,
+            )
             self._pools[key] = pool
         self._pools.move_to_end(key)
         return pool

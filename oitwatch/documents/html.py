@@ -120,7 +120,7 @@ def parse_html(html: str, url: str) -> Document:
         key = (target, text)
         if key not in seen:
             seen.add(key)
-            links.append(Link(target, " ".join(text.split())))
+            links.append(_link(key))
 
     frames: list[str] = []
     cues: set[Cue] = set()
@@ -166,12 +166,13 @@ def parse_html(html: str, url: str) -> Document:
     if any(not _is_incidental_form(form) for form in tree.css("form")):
         cues.add(Cue.FORM)
     tables = _tables(tree)
-    image_labels = tuple(label for label in map(_image_label, tree.css("img[src]")[:50]) if label)
+    content_images = tree.css("img[src]")[:50]  # logos and banners sit in the chrome
+    image_labels = tuple(label for label in map(_image_label, content_images) if label)
     content_urls = frozenset(
         u for u in (resolved.get(a.attrs.get("href") or "") for a in tree.css("a[href]")) if u
     )
-    image_urls = tuple(  # content images only: logos and banners sit in the chrome
-        u for u in (resolve(base, i.attrs.get("src") or "") for i in tree.css("img[src]")[:50]) if u
+    image_urls = tuple(
+        u for u in (resolve(base, i.attrs.get("src") or "") for i in content_images) if u
     )
     people = _people(text, images) if _NAME.search(text) else ()
     return Document(
@@ -193,6 +194,22 @@ def parse_html(html: str, url: str) -> Document:
         tables=tables,
         image_labels=image_labels,
     )
+
+
+# Menus repeat the same links on every page of a site: one Link per (target, anchor text),
+# shared by every page that has it (Links are immutable). Bounded: emptied when full.
+_LINKS: dict[tuple[str, str], Link] = {}
+MAX_SHARED_LINKS = 20_000
+
+
+def _link(key: tuple[str, str]) -> Link:
+    link = _LINKS.get(key)
+    if link is None:
+        if len(_LINKS) >= MAX_SHARED_LINKS:
+            _LINKS.clear()
+        target, text = key
+        link = _LINKS[key] = Link(target, " ".join(text.split()))
+    return link
 
 
 def _image_label(img: LexborNode) -> str:
