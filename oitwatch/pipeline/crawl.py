@@ -435,7 +435,7 @@ class SiteCrawler:
                 if deadline is not None:
                     future.set_result(resource)
                     return resource
-            await self._render_if_needed(resource)
+            shell = await self._render_if_needed(resource)
             document = resource.document
             if (
                 document is not None
@@ -446,7 +446,7 @@ class SiteCrawler:
             if (
                 resource.ok
                 and document is not None
-                and looks_soft_404(document, self._soft_404_print(document))
+                and looks_soft_404(document, self._soft_404_print(document, shell))
             ):
                 resource.outcome = Outcome.SOFT_404
             self._record(resource)
@@ -523,26 +523,29 @@ class SiteCrawler:
             result = await self.fetcher.fetch(url, deadline=deadline)
         return result, prior
 
-    async def _render_if_needed(self, resource: Resource) -> None:
+    async def _render_if_needed(self, resource: Resource) -> bool:
+        """Render the page if it needs it; whether its static HTML looked like a script shell
+        (asked once a page: it reads every content link)."""
         document = resource.document
         if document is None or document.kind is not DocumentKind.HTML or not resource.ok:
-            return
+            return False
         shell = needs_rendering(document)
         self.result.stats.needed_rendering += shell
         if self.render_mode is RenderMode.NEVER:
-            return
+            return shell
         # A site known to build pages with scripts: still, a page whose static HTML already
         # holds its rows, files or text is read as it is (class 7 of issue 15).
         scripted = self.js_site and not holds_content(document)
         if not (self.render_mode is RenderMode.ALWAYS or scripted or shell):
-            return
+            return shell
         rendered = await self._rendered(resource.final_url)
         if rendered is None:
-            return
+            return shell
         resource.document = rendered
         self.result.stats.rendered += 1
         if shell:
             self.js_site = True  # render this site's pages from now on, and next time
+        return shell
 
     async def _rendered(self, url: str) -> Document | None:
         if self.renderer is None:
@@ -582,11 +585,12 @@ class SiteCrawler:
                 document = await self._rendered(url)
                 self._not_found_rendered = _print(document) if document is not None else None
 
-    def _soft_404_print(self, document: Document) -> NotFoundPrint | None:
+    def _soft_404_print(self, document: Document, shell: bool) -> NotFoundPrint | None:
+        """``shell``: the static page looked like a script shell (``_render_if_needed``)."""
         if document.rendered:
             return self._not_found_rendered
         # An unrendered shell is no page yet: "not found" is for what a reader would see.
-        return None if needs_rendering(document) else self._not_found
+        return None if shell else self._not_found
 
     async def _sitemap_urls(self, origin: str) -> list[str]:
         robots = await self.fetcher.robots_for(origin + "/")
