@@ -133,10 +133,13 @@ def parse_html(html: str, url: str) -> Document:
         if any(hint in target.lower() for hint in _MAP_HINTS):
             cues.add(Cue.MAP)
     images = tree.css("img[src]")
+    # Most pages have no caption: then no image's surroundings are searched for one.
+    captions = tree.css_first("figcaption") is not None
     if images:
         cues.add(Cue.IMAGE)
+        texts: dict[int, str] = {}  # sibling images share their surroundings: read once
         for img in images:
-            label = _image_label(img).lower()
+            label = _image_label(img, captions, texts).lower()
             if "แผนที่" in label or "map" in label:
                 cues.add(Cue.MAP)
             if _QR_HINT.search(label):
@@ -167,7 +170,10 @@ def parse_html(html: str, url: str) -> Document:
         cues.add(Cue.FORM)
     tables = _tables(tree)
     content_images = tree.css("img[src]")[:50]  # logos and banners sit in the chrome
-    image_labels = tuple(label for label in map(_image_label, content_images) if label)
+    read: dict[int, str] = {}  # not ``texts``: the tree has lost its chrome since
+    image_labels = tuple(
+        label for label in (_image_label(i, captions, read) for i in content_images) if label
+    )
     content_urls = frozenset(
         u for u in (resolved.get(a.attrs.get("href") or "") for a in tree.css("a[href]")) if u
     )
@@ -213,19 +219,27 @@ def _link(key: tuple[str, str]) -> Link:
     return link
 
 
-def _image_label(img: LexborNode) -> str:
-    """What an image says it is: alt, title, file name, its figure caption, the words beside it."""
-    parts = [img.attrs.get(a) or "" for a in ("alt", "title")]
-    parts.append((img.attrs.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
+def _image_label(
+    img: LexborNode, captions: bool = True, texts: dict[int, str] | None = None
+) -> str:
+    """What an image says it is: alt, title, file name, its figure caption, the words beside it.
+    ``captions``: the page has a figcaption; ``texts``: the text of elements already read."""
+    attrs = img.attrs
+    parts = [attrs.get("alt") or "", attrs.get("title") or ""]
+    parts.append((attrs.get("src") or "").rsplit("/", 1)[-1].split("?", 1)[0])
     node = img.parent
     for _ in range(3):
         if node is None or node.tag in _PAGE_SECTIONS:
             break  # a whole page section is not "the words beside" the image
-        caption = node.css_first("figcaption")
+        caption = node.css_first("figcaption") if captions else None
         if caption is not None:
             parts.append(caption.text(deep=True, separator=" ", strip=True))
             break
-        nearby = node.text(deep=True, separator=" ", strip=True)
+        nearby = texts.get(node.mem_id) if texts is not None else None
+        if nearby is None:
+            nearby = node.text(deep=True, separator=" ", strip=True)
+            if texts is not None:
+                texts[node.mem_id] = nearby
         if nearby:
             if len(nearby) <= 200:
                 parts.append(nearby)
