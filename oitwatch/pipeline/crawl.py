@@ -391,7 +391,11 @@ class SiteCrawler:
         source = resource.final_url
         anchors = self.result.anchors
         for link in document.links:
-            anchors.setdefault(link.url, {}).setdefault(link.text, source)
+            texts = anchors.get(link.url)
+            if texts is None:
+                anchors[link.url] = {link.text: source}
+            elif link.text not in texts:
+                texts[link.text] = source
             if link.url not in self._queued:
                 self._enqueue(link.url, resource.depth + 1, self._priority(link.text, link.url))
         for url in self._row_targets(resource):
