@@ -35,6 +35,9 @@ class _Handler(QuietHandler):
         self.server.peers.add(self.client_address[1])
         if self.path == "/slow":
             time.sleep(2)
+        if self.path in _SPECIAL:
+            _SPECIAL[self.path](self)
+            return
         body = BIG if self.path == "/big" else f"page {self.path}".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -43,6 +46,29 @@ class _Handler(QuietHandler):
         self.wfile.write(body)
         # A server that drops idle keep-alive connections at once, without saying so.
         self.close_connection = self.server.close_after_each
+
+
+def _answer(handler: _Handler, status: int, body: bytes, headers: dict[str, str]) -> None:
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    if "Connection" not in headers:
+        handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+    handler.close_connection = "Connection" in headers
+
+
+_SPECIAL = {
+    "/set-cookie": lambda h: _answer(h, 200, b"hello", {"Set-Cookie": "session=abc; Path=/"}),
+    "/needs-cookie": lambda h: _answer(
+        h, 200 if "session=abc" in (h.headers.get("Cookie") or "") else 403, b"in", {}
+    ),
+    "/moved": lambda h: _answer(h, 302, b"", {"Location": "/a"}),
+    "/bad-location": lambda h: _answer(h, 302, b"", {"Location": "http://[::1"}),
+    # No length: the body ends when the server closes the connection.
+    "/close-delimited": lambda h: _answer(h, 200, BIG, {"Connection": "close"}),
+}
 
 
 class _Server(LoopbackServer):
@@ -89,10 +115,12 @@ def _fetch(
     urls: list[str], trust: Path | None = None, pause: float = 0.0, **settings: object
 ) -> list[FetchResult]:
     async def main() -> list[FetchResult]:
-        context = ssl.create_default_context()
         if trust is not None:
+            context = ssl.create_default_context()
             context.load_verify_locations(trust)
-        transport = PerHostTransport(1, ssl_context=context)
+            transport = PerHostTransport(1, ssl_context=context)
+        else:
+            transport = PerHostTransport(1)
         crawl = CrawlSettings(**{**FAST, "respect_robots": False, **settings})  # type: ignore[arg-type]
         results = []
         async with Fetcher(crawl, transport=transport) as fetcher:
@@ -149,3 +177,21 @@ def test_a_silent_server_times_out(plain: _Server) -> None:
 def test_nothing_listening_is_a_refusal() -> None:
     (result,) = _fetch([f"http://{IP}:{free_port(IP)}/"])
     assert result.outcome is Outcome.REFUSED, result.error
+
+
+def test_cookies_redirects_and_bodies_without_a_length(plain: _Server) -> None:
+    """What httpx's client did for the fetcher, the fetcher does itself: cookies kept across
+    requests, a redirect's Location handed over (or refused as the client refused it)."""
+    base = f"http://{IP}:{plain.port}"
+    paths = ["/needs-cookie", "/set-cookie", "/needs-cookie", "/moved", "/bad-location"]
+    results = _fetch([base + p for p in [*paths, "/close-delimited"]], max_bytes=10 * len(BIG))
+    outcomes = [(r.outcome, r.status) for r in results]
+    assert outcomes[:4] == [
+        (Outcome.HTTP_ERROR, 403),  # no cookie yet
+        (Outcome.OK, 200),
+        (Outcome.OK, 200),  # the cookie went back
+        (Outcome.OK, 200),  # followed to /a
+    ]
+    assert results[3].final_url == f"{base}/a" and results[3].body == b"page /a"
+    assert results[4].outcome is Outcome.INVALID_URL  # as with httpx's client
+    assert results[5].outcome is Outcome.OK and results[5].body == BIG
