@@ -19,6 +19,7 @@ from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
 from oitwatch.crawler.guard import check_url
 from oitwatch.crawler.guarded import guarded_clients, registry_policy
+from oitwatch.documents.isolate import close_workers
 from oitwatch.errors import NameNotResolved, OitwatchError, StorageError, TargetRefused
 from oitwatch.pipeline.site import CheckReport, Progress, check_site
 from oitwatch.runs.admission import Admission
@@ -147,7 +148,10 @@ async def check_sites(
                     )
                 )
 
-        await asyncio.gather(*(one(entry) for entry in entries))
+        try:
+            await asyncio.gather(*(one(entry) for entry in entries))
+        finally:
+            close_workers()  # a later run starts them again when it reads a file
         return alerts.blips
 
 

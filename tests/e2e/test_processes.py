@@ -11,6 +11,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,6 +107,21 @@ def _batches(db_url: str) -> list[str]:
     return [status for (status,) in rows]
 
 
+def _children() -> list[int]:
+    return [
+        int(pid)
+        for task in os.listdir("/proc/self/task")
+        for pid in Path(f"/proc/self/task/{task}/children").read_text().split()
+    ]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""  # it ended meanwhile
+
+
 def test_split_keeps_an_address_together_and_the_registry_order() -> None:
     entries = [SiteEntry(url=f"http://{ADDRESSES[n % 3]}:{8000 + n}/") for n in range(9)]
     shares = asyncio.run(shards.split_by_address(entries, 2))
@@ -153,6 +169,8 @@ def test_processes_give_the_verdicts_of_one_process(
     ours, theirs = _verdicts(db_url), _verdicts(f"sqlite:///{one}")
     assert ours == theirs
     assert len(set(ours.values())) > 1  # verdicts that differ: the comparison means something
+    # The PDFs were read in document workers; none outlives the run (their CPU is the run's).
+    assert not [pid for pid in _children() if b"oitwatch.documents.isolate" in _cmdline(pid)]
     assert _batches(db_url) == ["completed"]
 
 
