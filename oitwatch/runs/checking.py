@@ -72,9 +72,11 @@ async def check_sites(
     batch_id: int,
     entries: list[SiteEntry],
     listener: Listener,
+    processes: int = 1,
 ) -> int:
     """Check every site of ``entries``; the number of alert blips (failures that a re-check
-    found gone). Raises StorageError, which every other site would meet too."""
+    found gone). ``processes``: how many processes share the run (this one's share of the
+    admission floor). Raises StorageError, which every other site would meet too."""
     policy = registry_policy(settings.run)
 
     async def guard(url: str) -> None:
@@ -87,7 +89,9 @@ async def check_sites(
         settings.crawl, settings.render, policy, unresolved_is_refused=False
     ) as (fetcher, renderer):
         alerts = SiteAlerts(settings, db, fetcher, batch_id)
-        in_flight = Admission(settings.run.sites_in_flight, settings.run.memory_budget_mb)
+        in_flight = Admission(
+            settings.run.sites_in_flight, settings.run.memory_budget_mb, processes
+        )
 
         async def one(entry: SiteEntry) -> None:
             async with in_flight:

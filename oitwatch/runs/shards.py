@@ -110,7 +110,12 @@ class _PipeListener:
 
 
 def _crawl_process(
-    settings: Settings, database_url: str, batch_id: int, entries: list[SiteEntry], conn: Connection
+    settings: Settings,
+    database_url: str,
+    batch_id: int,
+    entries: list[SiteEntry],
+    processes: int,
+    conn: Connection,
 ) -> None:
     """The body of one crawl process (started with the spawn method: nothing inherited)."""
     # Ctrl-C reaches every process of the terminal's group: the run's own process decides
@@ -120,7 +125,8 @@ def _crawl_process(
     try:
         db = open_database(database_url, check=False)  # the run's process checked it
         try:
-            blips = asyncio.run(check_sites(settings, db, batch_id, entries, _PipeListener(conn)))
+            listener = _PipeListener(conn)
+            blips = asyncio.run(check_sites(settings, db, batch_id, entries, listener, processes))
         finally:
             db.close()
         conn.send(("end", blips))
@@ -211,7 +217,14 @@ async def check_in_processes(
             ours, theirs = context.Pipe(duplex=False)
             process = context.Process(
                 target=_crawl_process,
-                args=(share_settings, database_url, batch_id, entries_of_share, theirs),
+                args=(
+                    share_settings,
+                    database_url,
+                    batch_id,
+                    entries_of_share,
+                    len(others) + 1,
+                    theirs,
+                ),
                 name="oitwatch-crawl",
                 daemon=True,
             )
@@ -220,7 +233,7 @@ async def check_in_processes(
             share = _Share(entries_of_share, process, ours)
             running.append(share)
             loop.add_reader(ours.fileno(), read, share)
-        blips = await check_sites(share_settings, db, batch_id, own, listener)
+        blips = await check_sites(share_settings, db, batch_id, own, listener, len(others) + 1)
         if running:
             await done.wait()
     finally:

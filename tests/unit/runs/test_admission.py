@@ -28,6 +28,20 @@ def test_floor_is_let_in_on_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> N
     assert seconds < 1.0
 
 
+def test_processes_share_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two processes of one run let in half the floor each: the run keeps the floor as a whole.
+    monkeypatch.setattr(admission_module, "_machine_busy", lambda: True)
+    admission = Admission(limit=100, budget_mb=10_000, processes=2)
+    asyncio.run(_enter_all(admission, Admission.FLOOR // 2))
+    assert admission.running == Admission.FLOOR // 2
+
+    async def one_more() -> None:
+        await asyncio.wait_for(admission.__aenter__(), timeout=0.5)
+
+    with pytest.raises(TimeoutError):  # a busy machine: no site past the share of the floor
+        asyncio.run(one_more())
+
+
 def test_past_the_floor_a_busy_machine_lets_no_more_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(admission_module, "_machine_busy", lambda: True)
     admission = Admission(limit=100, budget_mb=10_000)
