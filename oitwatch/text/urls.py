@@ -17,7 +17,9 @@ def _fix_percent(part: str, safe: str) -> str:
     return quote(unquote(part), safe=safe)
 
 
-@lru_cache(maxsize=32768)
+# A page's links repeat across a site's pages (menus), rarely across sites: the sites in flight
+# need a few thousand entries; more only holds finished sites' URLs.
+@lru_cache(maxsize=8192)
 def normalise_url(url: str) -> str | None:
     """Canonical form for de-duplication, or None when it is not an http(s) URL."""
     try:
