@@ -110,6 +110,20 @@ def _check_location(url: httpx.URL, location: str) -> None:
         url.join(target)
 
 
+async def first_address(parts: SplitResult) -> str | None:
+    """The server address a URL's requests go to (the first its name resolves to): what the
+    per-IP limit is keyed by, here and where a run splits its sites (runs/shards.py). None
+    when the name does not resolve: the request itself reports that."""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname or "", port, type=socket.SOCK_STREAM
+        )
+    except OSError:
+        return None
+    return str(infos[0][4][0]) if infos else None
+
+
 def _retry_after(response_headers: httpx.Headers) -> float | None:
     value = response_headers.get("retry-after")
     if not value:
@@ -311,22 +325,11 @@ class Fetcher:
             attempt += 1
             await asyncio.sleep(wait)
 
-    async def _ip_of(self, host: str, port: int) -> str | None:
-        """The server address a host resolves to, looked up once per run."""
-        if host not in self._host_ips:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, port, type=socket.SOCK_STREAM
-                )
-                self._host_ips[host] = str(infos[0][4][0]) if infos else None
-            except OSError:
-                self._host_ips[host] = None  # the request itself will report the DNS failure
-        return self._host_ips[host]
-
     async def _ip_slot(self, parts: SplitResult) -> asyncio.Semaphore:
         host = parts.hostname or ""
-        ip = await self._ip_of(host, parts.port or (443 if parts.scheme == "https" else 80))
-        key = ip or host
+        if host not in self._host_ips:  # looked up once per run
+            self._host_ips[host] = await first_address(parts)
+        key = self._host_ips[host] or host
         slot = self._ip_slots.get(key)
         if slot is None:
             slot = self._ip_slots[key] = asyncio.Semaphore(self.settings.per_ip)

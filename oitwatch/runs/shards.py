@@ -12,18 +12,19 @@ and the per-host delay are kept by one fetcher, as in a run in one process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import multiprocessing
 import os
 import signal
-import socket
 import time
 from multiprocessing.connection import Connection
 from urllib.parse import urlsplit
 
 from oitwatch.config import Settings
 from oitwatch.config.registry import SiteEntry
+from oitwatch.crawler.fetcher import first_address
 from oitwatch.errors import StorageError
 from oitwatch.runs.checking import Listener, SiteOutcome, check_sites, log_to_file
 from oitwatch.storage import Database, open_database
@@ -53,18 +54,14 @@ def process_count(settings: Settings, sites: int, database_url: str) -> int:
 
 async def _address(entry: SiteEntry, lookups: asyncio.Semaphore) -> str:
     parts = urlsplit(entry.url)
-    host = parts.hostname or entry.url
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = None
     async with lookups:
-        try:
+        # The fetcher's own key: sites grouped by it share a per-IP limit in one process.
+        with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, port, type=socket.SOCK_STREAM
-                )
-        except (OSError, TimeoutError):
-            return host  # the check itself reports the name that does not resolve
-    # The first address, as the fetcher's per-IP limit keys it (crawler/fetcher.py).
-    return str(infos[0][4][0]) if infos else host
+                address = await first_address(parts)
+    # A name that does not resolve: the check itself reports it.
+    return address or parts.hostname or entry.url
 
 
 async def split_by_address(entries: list[SiteEntry], parts: int) -> list[list[SiteEntry]]:
