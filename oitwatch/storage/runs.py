@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import Update, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from oitwatch import __version__
@@ -33,6 +33,31 @@ def previous_completed_run(session: Session, site_id: int, before_run: int) -> i
         )
         .order_by(Run.id.desc())
         .limit(1)
+    )
+
+
+def _completed(
+    run_id: int,
+    site_status: SiteStatus | str | None,
+    pages_fetched: int,
+    oit_estimate: float | None,
+    notes: list[str] | None,
+    revisit: dict[str, Any] | None,
+) -> Update:
+    """The statement that marks a run completed with what it found: a checked run and a
+    repeated one (an unchanged site's night) complete the same way."""
+    return (
+        update(Run)
+        .where(Run.id == run_id)
+        .values(
+            status=RunStatus.COMPLETED.value,
+            finished_at=utcnow(),
+            site_status=site_status,
+            pages_fetched=pages_fetched,
+            oit_estimate=oit_estimate,
+            notes=list(notes or []),
+            revisit=revisit,
+        )
     )
 
 
@@ -126,17 +151,7 @@ class RunStore(Store):
                     )
                 )
             session.execute(
-                update(Run)
-                .where(Run.id == run_id)
-                .values(
-                    status=RunStatus.COMPLETED.value,
-                    finished_at=utcnow(),
-                    site_status=site_status,
-                    pages_fetched=pages_fetched,
-                    oit_estimate=oit_estimate,
-                    notes=list(notes or []),
-                    revisit=revisit,
-                )
+                _completed(run_id, site_status, pages_fetched, oit_estimate, notes, revisit)
             )
 
     def repeat_run(self, previous: Run, run_id: int, revisit: dict[str, Any]) -> None:
@@ -152,16 +167,13 @@ class RunStore(Store):
                 )
                 session.execute(insert(model).from_select(["run_id", *columns], chosen))
             session.execute(
-                update(Run)
-                .where(Run.id == run_id)
-                .values(
-                    status=RunStatus.COMPLETED.value,
-                    finished_at=utcnow(),
-                    site_status=previous.site_status,
-                    pages_fetched=previous.pages_fetched,
-                    oit_estimate=previous.oit_estimate,
-                    notes=list(previous.notes or []),
-                    revisit=revisit,
+                _completed(
+                    run_id,
+                    previous.site_status,
+                    previous.pages_fetched,
+                    previous.oit_estimate,
+                    previous.notes,
+                    revisit,
                 )
             )
 
