@@ -169,7 +169,10 @@ def parse_html(html: str, url: str) -> Document:
     if any(not _is_incidental_form(form) for form in tree.css("form")):
         cues.add(Cue.FORM)
     tables = _tables(tree)
-    content_images = tree.css("img[src]")[:50]  # logos and banners sit in the chrome
+    # Queried again, not ``images``: strip_tags freed the chrome's nodes, so an image that sat in a
+    # menu or sidebar would now point at freed memory (and its photo is not the content's).
+    remaining_images = tree.css("img[src]")
+    content_images = remaining_images[:50]  # logos and banners sit in the chrome
     read: dict[int, str] = {}  # not ``texts``: the tree has lost its chrome since
     image_labels = tuple(
         label for label in (_image_label(i, captions, read) for i in content_images) if label
@@ -180,7 +183,7 @@ def parse_html(html: str, url: str) -> Document:
     image_urls = tuple(
         u for u in (resolve(base, i.attrs.get("src") or "") for i in content_images) if u
     )
-    people = _people(text, images) if _NAME.search(text) else ()
+    people = _people(text, remaining_images) if _NAME.search(text) else ()
     return Document(
         url=url,
         kind=DocumentKind.HTML,
