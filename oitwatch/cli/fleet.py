@@ -132,7 +132,7 @@ def worker(ctx: click.Context, concurrency: int | None, queues: str, database: s
         _fail("no queue left to work on")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
-    db = _database(settings)
+    db = _database(settings, long_lived=True)
     fleet_worker = FleetWorker(settings, db, kept)
     click.echo(
         f"oitwatch: worker {fleet_worker.name} on {', '.join(kept)}; SIGTERM stops it cleanly",

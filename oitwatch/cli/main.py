@@ -340,11 +340,13 @@ def _settings(ctx: click.Context, **cli: Any) -> Settings:
         _fail(str(exc))
 
 
-def _database(settings: Settings, *, as_json: bool = False) -> Database:
+def _database(settings: Settings, *, as_json: bool = False, long_lived: bool = False) -> Database:
+    """The history, opened for a command; ``long_lived``: one that runs for hours (a nightly
+    run, the scheduler, a fleet worker) upgrades the schema in a process of its own."""
     from oitwatch.storage import open_database
 
     try:
-        db = open_database(settings.database_url)
+        db = open_database(settings.database_url, migrate_apart=long_lived)
     except OitwatchError as exc:
         _fail(str(exc), as_json=as_json)
     if db.damage:
@@ -522,7 +524,7 @@ def run(
 
         run_queued(settings, registry, batch_key)
         return
-    db = _database(settings)
+    db = _database(settings, long_lived=True)
     opts = options(ctx)
     line = ProgressLine(quiet=opts.quiet)
 
@@ -608,7 +610,7 @@ def schedule(ctx: click.Context, sites_file: str | None, database: str | None, q
         trigger = cron_trigger(settings.schedule)
     except OitwatchError as exc:
         _fail(str(exc))
-    db = _database(settings)
+    db = _database(settings, long_lived=True)
 
     async def job(name: str) -> object:
         resume = db.unfinished_batch() is not None

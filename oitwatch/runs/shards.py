@@ -28,6 +28,7 @@ from oitwatch.crawler.fetcher import first_address
 from oitwatch.errors import StorageError
 from oitwatch.runs.checking import Listener, SiteOutcome, check_sites, log_to_file
 from oitwatch.storage import Database, open_database
+from oitwatch.storage.database import in_memory
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def process_count(settings: Settings, sites: int, database_url: str) -> int:
     """How many processes check a run of ``sites`` sites, the run's own included:
     ``run.processes``, or one per core (0) when the run is large enough; one when the database
     cannot be shared."""
-    if database_url.endswith(":memory:") or "mode=memory" in database_url:
+    if in_memory(database_url):
         return 1  # each process would open a database of its own
     wanted = settings.run.processes
     if wanted == 0:

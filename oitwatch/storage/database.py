@@ -13,7 +13,8 @@ own module and are joined here, so callers never need to know which.
     reports.py      ReportQueries  history, the dashboard and `oitwatch report` (no N+1)
 
 Records they hand out are in records.py; the tables in schema.py. Opening a database already
-at the newest schema (every night but the first after an upgrade) never imports Alembic.
+at the newest schema (every night but the first after an upgrade) never imports Alembic; the
+commands that last for hours upgrade in a short-lived process (upgrade.py).
 """
 
 from __future__ import annotations
@@ -151,9 +152,16 @@ class Database(
     """Every read and write of the history, on SQLite or PostgreSQL (open_database)."""
 
 
-def open_database(url: str, *, check: bool = True) -> Database:
+def in_memory(url: str) -> bool:
+    """A database that lives in this process alone: no other process can open or migrate it."""
+    return url.endswith(":memory:") or "mode=memory" in url or url in ("sqlite://", "sqlite:///")
+
+
+def open_database(url: str, *, check: bool = True, migrate_apart: bool = False) -> Database:
     """Open (and migrate) the history at ``url``. ``check`` reads the whole SQLite file for
-    damage (Database.damage): once per command, not again in each of a run's crawl processes."""
+    damage (Database.damage): once per command, not again in each of a run's crawl processes.
+    ``migrate_apart``: an upgrade runs in a short-lived process (storage/upgrade.py), for the
+    commands that last for hours and should not hold Alembic all that time."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:" and not str(path).startswith("file:"):  # a URI
@@ -173,7 +181,14 @@ def open_database(url: str, *, check: bool = True) -> Database:
 
         prepare(engine)
     try:
-        _migrate(engine)
+        if migrate_apart and not in_memory(url) and not _at_head(engine):
+            from oitwatch.storage.upgrade import upgrade_apart
+
+            upgrade_apart(url)
+        _migrate(engine)  # nothing left to do after an upgrade apart
+    except StorageError:
+        engine.dispose()
+        raise
     except Exception as exc:
         engine.dispose()
         message = explain_storage_error(exc, url)
@@ -191,4 +206,4 @@ def open_database(url: str, *, check: bool = True) -> Database:
     return database
 
 
-__all__ = ["Database", "explain_storage_error", "open_database"]
+__all__ = ["Database", "explain_storage_error", "in_memory", "open_database"]

@@ -49,7 +49,7 @@ def lifespan_for(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, WebState]]:
-        db = open_database(settings.database_url)
+        db = open_database(settings.database_url, migrate_apart=True)  # serves for days
 
         async def run_check(job: Job, progress: Callable[[Progress], None]) -> CheckReport:
             # Every connection, the browser's included, goes to an address vetted at that moment.

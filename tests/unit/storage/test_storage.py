@@ -3,6 +3,8 @@ PostgreSQL alike."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
@@ -123,6 +125,37 @@ def test_a_database_past_the_head_is_still_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(StorageError, match="Can't locate revision identified by '9999'"):
         open_database(db_url)
+
+
+def test_an_upgrade_apart_keeps_history_and_alembic_out_of_the_command(db_url: str) -> None:
+    """A nightly run upgrades in a short-lived process: the run's own process, which lives for
+    hours, never imports Alembic, and the history is upgraded as in process."""
+    _migrate_to(db_url, _previous_revision())
+    _insert_history(db_url)
+    opener = (
+        "import sys\n"
+        "from oitwatch.storage import open_database\n"
+        "db = open_database(sys.stdin.read(), migrate_apart=True)\n"
+        "print(len(db.item_history('http://a.go.th/')), 'alembic' in sys.modules)\n"
+        "db.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", opener], input=db_url, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]
+    _assert_upgraded_with_history(db_url)
+
+
+def test_an_upgrade_apart_that_fails_says_why_in_one_line(db_url: str) -> None:
+    open_database(db_url).close()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("update alembic_version set version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="Can't locate revision identified by '9999'") as caught:
+        open_database(db_url, migrate_apart=True)
+    assert "\n" not in str(caught.value)
 
 
 def test_text_with_a_nul_character_is_stored(db_url: str) -> None:
