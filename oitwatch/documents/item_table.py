@@ -72,6 +72,10 @@ MIN_ROWS = 5
 MAX_TITLE = 200
 
 _BARE_CELL = re.compile(r"<td[^>]*>\s*\d{1,2}\s*<")
+# A column headed "ข้อ" or "ข้อที่" numbers items; "ข้อมูล" (data), "ข้อความ" (message) and every
+# other word that starts with the same letters do not: the word ends where no Thai letter follows.
+_ITEM_HEADER = re.compile(r"^ข้อ(?:\s*ที่)?(?![ก-๛])")
+_ITEM_HEADER_IN_HTML = re.compile(r">[\s\u200b\ufeff]*ข้อ(?:\s*ที่)?(?![ก-๛])")
 
 
 def might_have_item_table(html: str) -> bool:
@@ -80,7 +84,7 @@ def might_have_item_table(html: str) -> bool:
     head = html[:400_000]
     if len(_HINT.findall(head)) >= MIN_ROWS:
         return True
-    if "ข้อ" in head and len(_BARE_CELL.findall(head)) >= MIN_ROWS:
+    if _ITEM_HEADER_IN_HTML.search(head) and len(_BARE_CELL.findall(head)) >= MIN_ROWS:
         return True
     return len(_OWN_NUMBER_HINT.findall(head)) >= MIN_ROWS and bool(_ITA_CONTEXT.search(head))
 
@@ -171,7 +175,7 @@ def _table_rows(
             continue
         texts = [c.text(deep=True, separator=" ", strip=True) for c in cells]
         first = texts[0]
-        header_says_item = header_says_item or any(normalise(t).startswith("ข้อ") for t in texts[:1])
+        header_says_item = header_says_item or bool(_ITEM_HEADER.match(normalise(first)))
         number = _label_number(first, allow_bare=header_says_item)
         label = " ".join(texts[:2])[:MAX_TITLE]
         if number is None and len(cells) > 1:

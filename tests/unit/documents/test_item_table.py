@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oitwatch.documents.html import parse_html
-from oitwatch.documents.item_table import declared_links
+from oitwatch.documents.item_table import declared_links, might_have_item_table
 
 BASE = "http://x.go.th/ita"
 
@@ -254,3 +254,19 @@ def test_rows_of_a_table_nested_in_a_layout_table_keep_their_links() -> None:
     )
     declared = _declared(html)
     assert declared[1] == ["http://x.go.th/f/1.pdf"] and len(declared) == 6
+
+
+def test_a_column_headed_by_another_word_starting_with_kho_numbers_no_items() -> None:
+    # "ข้อมูล" (data) and "ข้อความ" (message) begin with the letters of "ข้อ": a numbered table
+    # of downloads under them is no list of the form's items.
+    for header in ("ข้อมูลข่าวสาร", "ข้อความ"):
+        html = f"<table><tr><th>{header}</th><th>ไฟล์</th></tr>" + _rows(8, "{n}", "d") + "</table>"
+        assert not might_have_item_table(html), header
+        assert _declared(html) == {}, header
+
+
+def test_a_column_headed_kho_thi_numbers_items() -> None:
+    for header in ("ข้อที่", "ข้อ ที่", "<b>ข้อ</b>", "ข้อ/รายการ"):
+        html = f"<table><tr><th>{header}</th><th>URL</th></tr>" + _rows(8, "{n}", "u") + "</table>"
+        assert might_have_item_table(html), header
+        assert _declared(html)[4] == ["http://x.go.th/u/4"], header
