@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -74,6 +74,23 @@ class CrawlSettings(BaseModel):
         description="Between full crawls, a site whose evidence, ITA pages and home page are"
         " unchanged is not crawled again: its last verdicts stand (0: crawl every night)",
     )
+    keep_readings_days: float = Field(
+        default=30,
+        ge=0,
+        description="After a run, readings of pages and files no check fetched for this long are"
+        " deleted (a cache: the history is never touched); at least twice full_every_days",
+    )
+
+    @model_validator(mode="after")
+    def _readings_outlive_revisits(self) -> CrawlSettings:
+        # A site revisited without a crawl fetches nothing for up to full_every_days, and its
+        # readings must still be there for its next crawl.
+        if self.keep_readings_days < 2 * self.full_every_days:
+            raise ValueError(
+                f"keep_readings_days ({self.keep_readings_days:g}) must be at least twice"
+                f" full_every_days ({self.full_every_days:g})"
+            )
+        return self
 
 
 class OcrSettings(BaseModel):
@@ -362,6 +379,8 @@ def load_settings(file: Path | None = None, **cli: Any) -> Settings:
         raise ConfigError(f"invalid settings: {exc.__cause__ or exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            # A validator's own sentence, without pydantic's "Value error, " before it.
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc

@@ -5,12 +5,13 @@ verdict was judged from (pipeline/incremental.py)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, exists, select
 
 from oitwatch.storage.runs import previous_completed_run
-from oitwatch.storage.schema import DerivedRow, ItemResultRow, utcnow
+from oitwatch.storage.schema import Batch, DerivedRow, ItemResultRow, ResourceRow, utcnow
 from oitwatch.storage.session import Store
 
 
@@ -61,3 +62,41 @@ class DerivedStore(Store):
             statement = sqlite_insert(DerivedRow).on_conflict_do_nothing()
         with self.session() as session:
             session.execute(statement, values)
+
+    def prune_derived(self, batch_id: int, keep_days: float) -> int:
+        """Delete the readings of content no check has fetched since ``keep_days`` before batch
+        ``batch_id`` started; how many. A page whose bytes change every night (a visitor
+        counter, today's date) leaves a reading a night that nothing will ask for again: at
+        the country's scale, up to a row per page a night. Readings are a cache, not history: one
+        deleted too early costs one parse. In chunks, so no write holds the database long."""
+        with self.session() as session:
+            started = session.scalar(select(Batch.started_at).where(Batch.id == batch_id))
+        if started is None:
+            return 0
+        cutoff = started - timedelta(days=keep_days)
+        still_fetched = exists().where(
+            ResourceRow.content_hash == DerivedRow.content_hash, ResourceRow.fetched_at >= cutoff
+        )
+        deleted, last = 0, ""
+        while True:  # a page of keys at a time, in key order: each row is looked at once
+            with self.session() as session:
+                page = list(
+                    session.scalars(
+                        select(DerivedRow.key)
+                        .where(DerivedRow.key > last)
+                        .order_by(DerivedRow.key)
+                        .limit(_PRUNE_CHUNK)
+                    )
+                )
+                if not page:
+                    return deleted
+                done = session.execute(
+                    delete(DerivedRow).where(
+                        DerivedRow.key.in_(page), DerivedRow.created_at < cutoff, ~still_fetched
+                    )
+                )
+                deleted += getattr(done, "rowcount", 0) or 0
+            last = page[-1]
+
+
+_PRUNE_CHUNK = 2_000
