@@ -506,6 +506,7 @@ async def check_site(
             notes=notes,
             memos=memo.memos,
             revisit=revisit_record(crawl, crawler.sentinels(), memo, context) if standing else None,
+            weakened=weakened,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()

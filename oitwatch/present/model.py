@@ -247,12 +247,13 @@ def _rule_note(checklist: Checklist | None, item_id: str) -> tuple[str, Bilingua
     )
 
 
-def _warnings(notes: Iterable[str]) -> tuple[Warning, ...]:
-    """The capability warnings among a run's notes (the pipeline writes one per capability)."""
-    held = set(notes)
+def _warnings(weakened_by: Iterable[tuple[str, ...]]) -> tuple[Warning, ...]:
+    """A warning for each missing capability that weakened a verdict of the run (``weakened_by``:
+    each item's)."""
+    held = {capability for lost in weakened_by for capability in lost}
     out = []
     for capability, (th, en) in capabilities.WEAKENED.items():
-        if capabilities.weakened_warning(capability) in held:
+        if capability in held:
             command = capabilities.APT_OCR if capability == "ocr" else capabilities.APT_CHROMIUM
             out.append(
                 Warning(
@@ -326,7 +327,7 @@ def _build(run: _RunFacts, score: ScoreEstimate, history: Mapping[str, ItemHisto
         ),
         notes=run.notes,
         form_note=run.form_note,
-        warnings=_warnings(run.notes),
+        warnings=_warnings(item.weakened_by for item in run.items),
         inferred_rules=sum(i.inferred for i in checklist.items) if checklist is not None else 0,
         items=tuple(items),
     )
@@ -407,16 +408,6 @@ def check_view(db: Database, report: CheckReport) -> ReportView:
 # -- from stored rows ------------------------------------------------------------------------
 
 
-def _weakened_from_reason(reason_en: str) -> tuple[str, ...]:
-    """Which capabilities weakened a stored verdict: the pipeline (``_mark_weakened``) says it
-    at the end of the item's reason, in these words; the run keeps no other trace of it."""
-    return tuple(
-        capability
-        for capability, (_, en) in capabilities.WEAKENED.items()
-        if f"(verdict weakened: {en})" in reason_en
-    )
-
-
 def _stored_items(rows: Iterable[ItemResultRow]) -> tuple[_ItemFacts, ...]:
     return tuple(
         _ItemFacts(
@@ -433,7 +424,7 @@ def _stored_items(rows: Iterable[ItemResultRow]) -> tuple[_ItemFacts, ...]:
             fix=Bilingual(row.fix_th, row.fix_en),
             ocr=row.ocr,
             screenshot=row.screenshot,
-            weakened_by=_weakened_from_reason(row.reason_en),
+            weakened_by=tuple(str(c) for c in row.weakened),
         )
         for row in rows
     )

@@ -121,8 +121,10 @@ class RunStore(Store):
         notes: list[str] | None = None,
         memos: dict[str, str] | None = None,
         revisit: dict[str, Any] | None = None,
+        weakened: dict[str, list[str]] | None = None,
     ) -> None:
-        """Item results and the run's completion land together or not at all."""
+        """Item results and the run's completion land together or not at all. ``weakened``:
+        per item, the missing capabilities that weakened its verdict."""
         with self.session() as session:
             for position, result in enumerate(results):
                 session.add(
@@ -148,6 +150,7 @@ class RunStore(Store):
                         ocr=result.ocr,
                         reasoning=result.evidence(),
                         memo=(memos or {}).get(result.id),
+                        weakened=sorted((weakened or {}).get(result.id, [])),
                     )
                 )
             session.execute(

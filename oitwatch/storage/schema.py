@@ -134,6 +134,8 @@ class ItemResultRow(Base):
     ocr: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Why the verdict: sources judged, period read, element snippets (ItemResult.evidence()).
     reasoning: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    # Missing capabilities ("ocr", "chromium") that weakened the verdict (pipeline/site.py).
+    weakened: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # What the verdict was judged from (pipeline/incremental.py): the next check reuses the verdict
     # when none of it changed. JSON text; None for runs before 0006 or cut short.
     memo: Mapped[str | None] = mapped_column(Text)

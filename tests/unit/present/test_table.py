@@ -126,7 +126,7 @@ def test_warnings_and_notes_are_thai_on_a_thai_table(thai_check: tuple[str, Path
     )
     from oitwatch.present.model import _warnings
 
-    weakened = dataclasses.replace(view, notes=notes, warnings=_warnings(notes))
+    weakened = dataclasses.replace(view, notes=notes, warnings=_warnings([("ocr", "chromium")]))
     thai = render_table(weakened, Lang.TH, 80)
     assert "tesseract-ocr-tha" in thai and "หมดเวลาตรวจ" in thai
     assert internal_words(thai) == (set(), [])

@@ -3,6 +3,7 @@ PostgreSQL alike."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import resources
@@ -125,6 +126,32 @@ def test_a_database_past_the_head_is_still_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(StorageError, match="Can't locate revision identified by '9999'"):
         open_database(db_url)
+
+
+def test_weakened_verdicts_of_earlier_runs_are_known_after_the_upgrade(db_url: str) -> None:
+    """Before 0011 a weakened verdict said so only at the end of its English reason."""
+    _migrate_to(db_url, "0010")
+    _insert_history(db_url)
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "update item_results set reason_en = 'Not found (verdict weakened: no Thai OCR:"
+                " scanned evidence was not read, this item may be better than reported)"
+                " (verdict weakened: no Chromium: pages built by JavaScript were not read)'"
+            )
+        )
+    engine.dispose()
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as connection:
+            [weakened] = connection.execute(text("select weakened from item_results")).scalars()
+    finally:
+        db.close()
+    assert sorted(weakened if isinstance(weakened, list) else json.loads(weakened)) == [
+        "chromium",
+        "ocr",
+    ]
 
 
 def test_an_upgrade_apart_keeps_history_and_alembic_out_of_the_command(db_url: str) -> None:

@@ -47,9 +47,10 @@ def store(
     screenshot: Path | None = None,
     fix: str = "แก้ไข",
     notes: tuple[str, ...] = (),
+    weakened: dict[str, list[str]] | None = None,
 ) -> int:
     """A run as a check stores it, without crawling: every item passes unless ``statuses``
-    says otherwise."""
+    says otherwise; ``weakened``: per item, the missing capabilities that weakened it."""
     site = db.site(url, SiteEntry(url=url, name=f"อบต.{url[7:12]}", province=province))
     run_id = db.start_run(site.id, CHECKLIST.id, CHECKLIST.fiscal_year)
     if not complete:
@@ -75,5 +76,6 @@ def store(
         results=results,
         oit_estimate=80.0,
         notes=list(notes),
+        weakened=weakened,
     )
     return site.id

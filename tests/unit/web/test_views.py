@@ -24,6 +24,7 @@ def test_notes_warnings_and_counts_in_the_readers_language(tmp_path: Path) -> No
             db,
             "http://a.go.th/",
             {"O1": Status.BROKEN, "O2": Status.BROKEN, "O3": Status.PARTIAL},
+            weakened={"O2": ["ocr"]},
             notes=(
                 capabilities.weakened_warning("ocr"),
                 "time limit (600 s) reached: 3 URL(s) not fetched; หมดเวลาตรวจก่อนครบทุกหน้า",
