@@ -507,6 +507,7 @@ async def check_site(
             memos=memo.memos,
             revisit=revisit_record(crawl, crawler.sentinels(), memo, context) if standing else None,
             weakened=weakened,
+            pages_rendered=crawl.stats.rendered,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         flush()

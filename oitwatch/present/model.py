@@ -124,7 +124,7 @@ class ReportView:
     checklist_title: Bilingual
     site_status: SiteStatus
     pages_fetched: int
-    pages_rendered: int | None  # not stored: None when built from storage
+    pages_rendered: int | None  # None for runs stored before it was (migration 0011)
     score: ScoreView
     notes: tuple[str, ...]  # as the run stored them: bilingual strings
     form_note: str  # which form was used and why
@@ -449,7 +449,7 @@ def view_from_stored(
         fiscal_year=run.fiscal_year,
         site_status=SiteStatus(run.site_status or SiteStatus.OK),
         pages_fetched=run.pages_fetched,
-        pages_rendered=None,
+        pages_rendered=run.pages_rendered,
         notes=notes,
         form_note=notes[-1] if notes else "",
         items=_stored_items(rows),

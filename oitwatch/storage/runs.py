@@ -43,6 +43,7 @@ def _completed(
     oit_estimate: float | None,
     notes: list[str] | None,
     revisit: dict[str, Any] | None,
+    pages_rendered: int | None,
 ) -> Update:
     """The statement that marks a run completed with what it found: a checked run and a
     repeated one (an unchanged site's night) complete the same way."""
@@ -57,6 +58,7 @@ def _completed(
             oit_estimate=oit_estimate,
             notes=list(notes or []),
             revisit=revisit,
+            pages_rendered=pages_rendered,
         )
     )
 
@@ -122,6 +124,7 @@ class RunStore(Store):
         memos: dict[str, str] | None = None,
         revisit: dict[str, Any] | None = None,
         weakened: dict[str, list[str]] | None = None,
+        pages_rendered: int | None = None,
     ) -> None:
         """Item results and the run's completion land together or not at all. ``weakened``:
         per item, the missing capabilities that weakened its verdict."""
@@ -154,7 +157,9 @@ class RunStore(Store):
                     )
                 )
             session.execute(
-                _completed(run_id, site_status, pages_fetched, oit_estimate, notes, revisit)
+                _completed(
+                    run_id, site_status, pages_fetched, oit_estimate, notes, revisit, pages_rendered
+                )
             )
 
     def repeat_run(self, previous: Run, run_id: int, revisit: dict[str, Any]) -> None:
@@ -177,6 +182,7 @@ class RunStore(Store):
                     previous.oit_estimate,
                     previous.notes,
                     revisit,
+                    previous.pages_rendered,
                 )
             )
 

@@ -74,6 +74,7 @@ class Run(Base):
     checklist_id: Mapped[str] = mapped_column(String(20))
     fiscal_year: Mapped[int]
     pages_fetched: Mapped[int] = mapped_column(default=0)
+    pages_rendered: Mapped[int | None]  # by Chromium; None for runs before 0011
     oit_estimate: Mapped[float | None]
     error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[str] = mapped_column(String(20))

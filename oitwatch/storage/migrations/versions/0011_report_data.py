@@ -1,5 +1,6 @@
-"""Which missing capabilities (Thai OCR, Chromium) weakened each verdict, as data: the reports
-read it back from the English words at the end of the reason until now
+"""What a stored run's report shows, as data: which missing capabilities (Thai OCR, Chromium)
+weakened each verdict (read back from the English words at the end of the reason until now),
+and how many pages Chromium rendered (not stored until now)
 
 Revision ID: 0011
 Revises: 0010
@@ -23,6 +24,7 @@ _SAID = {
 
 
 def upgrade() -> None:
+    op.add_column("runs", sa.Column("pages_rendered", sa.Integer(), nullable=True))
     op.add_column(
         "item_results", sa.Column("weakened", sa.JSON(), server_default="[]", nullable=False)
     )
@@ -47,3 +49,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("item_results") as batch:
         batch.drop_column("weakened")
+    with op.batch_alter_table("runs") as batch:
+        batch.drop_column("pages_rendered")
