@@ -8,7 +8,8 @@ import sys
 import time
 from typing import TextIO
 
-from oitwatch.present.labels import Bilingual, Lang
+from oitwatch.checklist.findings import SiteStatus
+from oitwatch.present.labels import Bilingual, Lang, site_status_label
 from oitwatch.present.table import clip, display_width
 
 BAR = 24
@@ -63,7 +64,7 @@ _PAGES = Bilingual("หน้า", "pages")
 _FAILED = Bilingual("ลิงก์เสีย", "failed")
 _JUDGING = Bilingual("กำลังตรวจเนื้อหาแต่ละข้อ", "judging the items")
 _SITES = Bilingual("เว็บไซต์", "sites")
-_UNREACHABLE = Bilingual("เว็บไซต์เปิดไม่ได้", "unreachable")
+_UNREACHABLE = site_status_label(SiteStatus.UNREACHABLE)  # the reports' words for it
 
 
 def site_text(

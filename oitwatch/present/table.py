@@ -115,7 +115,6 @@ _WORDS: dict[str, Bilingual] = {
         "items 100 / partial / 0, averaged per sub-indicator and indicator",
     ),
     "note": Bilingual("หมายเหตุ", "Note"),
-    "unreachable": Bilingual("เปิดเว็บไซต์ไม่ได้", "Site unreachable"),
     "inferred": Bilingual(
         "กฎ {n} จาก {total} ข้ออนุมานจากหน้าเว็บของหน่วยงานที่เผยแพร่ (ยังไม่มีคู่มือฉบับทางการ)",
         "{n} of {total} rules inferred from public agency pages (no official manual yet)",
