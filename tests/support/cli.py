@@ -120,3 +120,17 @@ def start_cli(*args: str, env: Env | None = None, log: Path | None = None) -> su
 def check_json(url: str, db: Path | str, *extra: str, env: Env | None = None) -> CliResult:
     """``oitwatch check URL --format json --db DB EXTRA`` in this process: the JSON report."""
     return invoke("check", url, "--format", "json", "--db", str(db), *extra, env=env)
+
+
+def stored_view(db_file: Path, site_id: int = 1) -> Any:
+    """The report of a site's last stored run, as `oitwatch report` and the web page read it."""
+    from oitwatch.present.model import report_view
+    from oitwatch.storage import open_database
+
+    db = open_database(f"sqlite:///{db_file}")
+    try:
+        view = report_view(db, site_id)
+    finally:
+        db.close()
+    assert view is not None, f"no stored run of site {site_id} in {db_file}"
+    return view

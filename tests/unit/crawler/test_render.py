@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.js_sites import js_site_routes
-from tests.support.cli import CliResult, check_json
+from tests.support.cli import CliResult, check_json, stored_view
 from tests.support.server import FixtureSite
 
 RENDER_ENV = {
@@ -32,20 +32,6 @@ def _check(url: str, db: Path, *extra: str) -> CliResult:
     return check_json(url, db, *extra, env=RENDER_ENV)
 
 
-def _stored_rendered(db: Path) -> int | None:
-    """Pages rendered, as the stored run's report says it (the web page, `oitwatch report`)."""
-    from oitwatch.present.model import report_view
-    from oitwatch.storage import open_database
-
-    database = open_database(f"sqlite:///{db}")
-    try:
-        view = report_view(database, 1)
-    finally:
-        database.close()
-    assert view is not None
-    return view.pages_rendered
-
-
 def _statuses(result: CliResult) -> dict[str, str]:
     return {i["id"]: i["status"] for i in result.json["items"]}
 
@@ -63,7 +49,7 @@ def test_scripted_site_gets_the_same_verdicts_as_its_static_twin(
     expected = {"O1": "pass", "O2": "pass", "O3": "partial", "O4": "pass", "O5": "pass"}
     assert {k: v for k, v in _statuses(plain).items() if k in expected} == expected
     assert rendered.json["pages_rendered"] >= 5
-    assert _stored_rendered(tmp_path / "j.db") == rendered.json["pages_rendered"]
+    assert stored_view(tmp_path / "j.db").pages_rendered == rendered.json["pages_rendered"]
     # The page that never finishes loading and the one with dialogs did not hang the run.
     assert elapsed < 90
 

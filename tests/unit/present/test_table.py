@@ -25,7 +25,7 @@ from oitwatch.present.model import ItemHistory, ReportView, StatusChange
 from oitwatch.present.table import display_width, render_table, wrap
 from oitwatch.storage import RunStatus
 from oitwatch.web.jobs import JobState
-from tests.support.cli import FAST_ENV
+from tests.support.cli import FAST_ENV, stored_view
 from tests.support.server import FixtureSite
 
 
@@ -107,16 +107,8 @@ def test_unreachable_site_is_said_once(unreachable_url: str, tmp_path: Path) -> 
 
 
 def test_warnings_and_notes_are_thai_on_a_thai_table(thai_check: tuple[str, Path]) -> None:
-    from oitwatch.present.model import report_view
-    from oitwatch.storage import open_database
-
     _, db_file = thai_check
-    db = open_database(f"sqlite:///{db_file}")
-    try:
-        view = report_view(db, 1)
-    finally:
-        db.close()
-    assert view is not None
+    view = stored_view(db_file)
     notes = (
         *view.notes,
         capabilities.weakened_warning("ocr"),
@@ -136,15 +128,8 @@ def test_warnings_and_notes_are_thai_on_a_thai_table(thai_check: tuple[str, Path
 
 @pytest.mark.parametrize("width", [80, 100, 160])
 def test_table_fits_the_terminal(thai_check: tuple[str, Path], width: int) -> None:
-    from oitwatch.present.model import report_view
-    from oitwatch.storage import open_database
-
     _, db_file = thai_check
-    db = open_database(f"sqlite:///{db_file}")
-    try:
-        view = report_view(db, 1)
-    finally:
-        db.close()
+    view = stored_view(db_file)
     assert isinstance(view, ReportView)
     for lang in Lang:
         table = render_table(view, lang, width)
