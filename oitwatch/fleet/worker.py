@@ -190,8 +190,7 @@ class FleetWorker:
         log.info("batch %d complete", batch_id)
         await self.deliver()
         # Only the worker that completed the batch: one prune a night, as after `oitwatch run`.
-        pruned = self.db.prune_derived(batch_id, self.settings.crawl.keep_readings_days)
-        log.info("batch %d: %d readings no check fetched lately deleted", batch_id, pruned)
+        self.db.prune_derived(batch_id, self.settings.crawl.keep_readings_days)
 
     async def deliver(self) -> None:
         if self.settings.alerts.enabled and self.db.count_unsent():

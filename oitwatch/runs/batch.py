@@ -129,10 +129,9 @@ async def run_once(
     db.end_batch(
         batch_id, RunStatus.COMPLETED_WITH_ERRORS if summary.failed else RunStatus.COMPLETED
     )
-    pruned = db.prune_derived(batch_id, settings.crawl.keep_readings_days)
-    log.info("run %d: %d readings no check fetched lately deleted", batch_id, pruned)
     if settings.alerts.enabled and db.count_unsent():
         summary.delivery = await deliver_outbox_async(db, settings.smtp)
+    db.prune_derived(batch_id, settings.crawl.keep_readings_days)  # after the mail: it waits
     summary.blips = blips
     summary.pages, summary.failures, summary.unreachable = (
         progress.pages,

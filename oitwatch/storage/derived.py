@@ -5,14 +5,19 @@ verdict was judged from (pipeline/incremental.py)."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, select
+from sqlalchemy.exc import DatabaseError
 
+from oitwatch.errors import StorageError
 from oitwatch.storage.runs import previous_completed_run
 from oitwatch.storage.schema import Batch, DerivedRow, ItemResultRow, ResourceRow, utcnow
 from oitwatch.storage.session import Store
+
+log = logging.getLogger(__name__)
 
 
 class DerivedStore(Store):
@@ -63,12 +68,22 @@ class DerivedStore(Store):
         with self.session() as session:
             session.execute(statement, values)
 
-    def prune_derived(self, batch_id: int, keep_days: float) -> int:
+    def prune_derived(self, batch_id: int, keep_days: float) -> int | None:
         """Delete the readings of content no check has fetched since ``keep_days`` before batch
-        ``batch_id`` started; how many. A page whose bytes change every night (a visitor
-        counter, today's date) leaves a reading a night that nothing will ask for again: at
-        the country's scale, up to a row per page a night. Readings are a cache, not history: one
-        deleted too early costs one parse. In chunks, so no write holds the database long."""
+        ``batch_id`` started; how many, None when the database refused (logged: a failure
+        costs disk, never the batch that just finished). A page whose bytes change every
+        night (a visitor counter, today's date) leaves a reading a night that nothing will
+        ask for again: at the country's scale, up to a row per page a night. Readings are a
+        cache, not history: one deleted too early costs one parse."""
+        try:
+            deleted = self._prune(batch_id, keep_days)
+        except (StorageError, DatabaseError) as exc:
+            log.warning("batch %d: readings not pruned: %s", batch_id, exc)
+            return None
+        log.info("batch %d: %d readings no check fetched lately deleted", batch_id, deleted)
+        return deleted
+
+    def _prune(self, batch_id: int, keep_days: float) -> int:
         with self.session() as session:
             started = session.scalar(select(Batch.started_at).where(Batch.id == batch_id))
         if started is None:
@@ -78,7 +93,9 @@ class DerivedStore(Store):
             ResourceRow.content_hash == DerivedRow.content_hash, ResourceRow.fetched_at >= cutoff
         )
         deleted, last = 0, ""
-        while True:  # a page of keys at a time, in key order: each row is looked at once
+        # A page of keys at a time, in key order: each row is looked at once, and no write
+        # holds the database long.
+        while True:
             with self.session() as session:
                 page = list(
                     session.scalars(

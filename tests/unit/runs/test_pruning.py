@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +94,18 @@ def test_a_reading_no_check_fetches_is_deleted_and_one_in_use_is_kept(
 def test_readings_must_outlive_the_nights_a_site_is_not_crawled() -> None:
     with pytest.raises(ConfigError, match=r"keep_readings_days \(10\) must be at least twice"):
         load_settings(crawl={"keep_readings_days": 10, "full_every_days": 7})
+
+
+def test_a_prune_the_database_refuses_costs_the_batch_nothing(tmp_path: Path) -> None:
+    file = tmp_path / "h.db"
+    db = open_database(f"sqlite:///{file}")
+    db.save_derived([("k1", "h1", b"reading")])  # before the batch, fetched by none: stale
+    batch = db.start_batch(1, 2569, "manual")
+    db.close()
+    # Read-only: every delete is refused (root ignores file modes, so SQLite's own mode).
+    readonly = open_database(f"sqlite:///file:{file}?mode=ro&uri=true", check=False)
+    try:
+        assert readonly.prune_derived(batch, 0) is None
+    finally:
+        readonly.close()
+    assert _hashes(f"sqlite:///{file}", "select content_hash from derived") == {"h1"}
