@@ -287,6 +287,23 @@ def _read_elsewhere(result: FetchResult) -> bool:
     return document_kind(url, result.content_type, result.body[:8]) in ISOLATED
 
 
+def page_reading(result: FetchResult) -> bytes | None:
+    """What a fetched HTML page reads as, in the stored form of a reading (documents/derived.py):
+    two answers with equal readings are the same page to every judgement. None for anything
+    but a page (a file's reading may need the document worker, or OCR)."""
+    final_url = result.final_url or result.url
+    if not result.ok or result.not_modified:
+        return None
+    kind = document_kind(final_url, result.content_type, result.body[:8])
+    if kind is not DocumentKind.HTML:
+        return None
+    resource = Resource(
+        url=result.url, outcome=result.outcome, final_url=final_url, kind=kind, error=result.error
+    )
+    document = _extract(resource, result)
+    return derived_store.dump(document, resource.unreadable, resource.error, kind)
+
+
 def _extract(resource: Resource, result: FetchResult) -> Document | None:
     try:
         return extract_document(result.body, resource.final_url, result.content_type, resource.kind)

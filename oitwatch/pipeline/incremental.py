@@ -3,7 +3,8 @@
 * ``revisit`` skips the crawl of a site whose last run was a recent full crawl: it
   revalidates only the URLs that run's verdicts rest on (the home page, the ITA pages, the
   pages their rows declare and everything judging opened) and, when every one is unchanged,
-  the last verdicts stand. Anything changed, gone or unreachable: the site is crawled. A full
+  the last verdicts stand; a page whose new bytes read exactly as before (a nonce, a form
+  token) is unchanged. Anything changed, gone or unreachable: the site is crawled. A full
   crawl comes every ``crawl.full_every_days`` (or with ``--full``), to see pages no verdict
   rested on yet.
 * ``StoredMemory`` gives the crawler the last run's validators (for conditional GETs) and the
@@ -40,8 +41,9 @@ from oitwatch.config import Settings
 from oitwatch.crawler.fetcher import Fetcher
 from oitwatch.crawler.outcomes import FetchResult, Outcome
 from oitwatch.documents.derived import derived_key, parser_version, reading_url
+from oitwatch.documents.model import DocumentKind
 from oitwatch.documents.resource import Prior, Resource
-from oitwatch.pipeline.crawl import SiteCrawl
+from oitwatch.pipeline.crawl import SiteCrawl, page_reading
 from oitwatch.storage import Database
 from oitwatch.storage.schema import Run
 
@@ -311,6 +313,20 @@ def _unchanged(sentinel: list[Any], result: FetchResult) -> bool:
     )
 
 
+def _reads_the_same(sentinel: list[Any], result: FetchResult, memory: StoredMemory) -> bool:
+    """New bytes that read exactly as the last full crawl's: a page whose script nonce, form
+    token, cache-busting query or "generated in 0.12 s" comment changes on every request is
+    the same page to every judgement, and must not cost a full crawl each night. Pages only;
+    any difference in what they read as (a word, a link, a visitor counter) is a change."""
+    _, _, _, final_url, sha256, _, _ = sentinel
+    if sha256 is None or (result.final_url or result.url) != final_url:
+        return False
+    reading = page_reading(result)
+    return reading is not None and reading == memory.stored(
+        sha256, reading_url(DocumentKind.HTML, final_url)
+    )
+
+
 async def revisit(
     fetcher: Fetcher,
     memory: StoredMemory,
@@ -353,7 +369,7 @@ async def revisit(
             url, deadline=deadline, validators=(etag, modified) if conditional else None
         )
         memory.prefetched[url] = result
-        return _unchanged(sentinel, result)
+        return _unchanged(sentinel, result) or _reads_the_same(sentinel, result, memory)
 
     if not all(await asyncio.gather(*(same(s) for s in sentinels))):
         return None

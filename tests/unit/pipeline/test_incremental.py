@@ -249,6 +249,51 @@ def test_a_new_link_on_a_changed_page_is_followed(site: FixtureSite, tmp_path: P
     assert second == _check(site.url, _settings(tmp_path / "nights.db", incremental=False))
 
 
+def _new_bytes(site: FixtureSite, path: str, extra: str, was: bytes | None = None) -> bytes:
+    """The page as its CMS would serve it tonight: ``extra`` before </body> of the page it
+    ``was``, a new ETag. Returns the page it was."""
+    route = site.routes[path]
+    was = route.body if was is None else was
+    route.body = was.replace(b"</body>", f"{extra}</body>".encode())
+    route.headers = {"ETag": f'"{hashlib.sha256(route.body).hexdigest()[:16]}"'}
+    return was
+
+
+def test_new_bytes_that_read_the_same_do_not_cost_a_crawl(
+    site: FixtureSite, tmp_path: Path
+) -> None:
+    """A nonce, a form token and a build-time comment change the home page's bytes every
+    night, never what it says: the site is revisited, not crawled."""
+
+    def tokens(night: int) -> str:
+        return (
+            f"<script nonce='n{night}'>var token = 'a{night}';</script>"
+            f"<input type='hidden' name='csrf' value='t{night}'><!-- generated {night}.0 s -->"
+        )
+
+    settings = _settings(tmp_path / "nights.db")
+    page = _new_bytes(site, "/", tokens(1))
+    first = _check(site.url, settings)
+    for night in (2, 3):
+        _new_bytes(site, "/", tokens(night), was=page)
+        since = len(site.requests)
+        assert _check(site.url, settings) == first
+        tonight = _tonight(site, since)
+        assert "/" in tonight and NOT_EVIDENCE not in tonight
+
+
+def test_new_bytes_that_read_differently_are_a_change(site: FixtureSite, tmp_path: Path) -> None:
+    """A visitor counter is words on the page: the site is crawled (its verdicts may rest on
+    any word), and judged as a full check would judge it."""
+    settings = _settings(tmp_path / "nights.db")
+    _check(site.url, settings)
+    _new_bytes(site, "/", "<p>ผู้เข้าชม 1235 คน</p>")
+    since = len(site.requests)
+    second = _check(site.url, settings)
+    assert NOT_EVIDENCE in _tonight(site, since)
+    assert second == _check(site.url, _settings(tmp_path / "nights.db", incremental=False))
+
+
 def test_a_stored_reading_is_the_reading(external: FixtureSite) -> None:
     """Every field of every fixture document survives storage: a field added to Document
     but not to documents/derived.py fails here, not in a verdict on the second night."""
