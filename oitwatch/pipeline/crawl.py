@@ -355,6 +355,9 @@ class SiteCrawler:
         self._seq = itertools.count()
         self._in_flight: dict[str, asyncio.Future[Resource]] = {}
         self._declared_targets: set[str] = set()
+        # Resources an item being judged holds (and how many items): their documents stay
+        # whole until the last of those items is judged (see ``hold`` and ``release``).
+        self._held: dict[Resource, int] = {}
         self._same_pages: set[str] = (
             set()
         )  # same_page_key of queued URLs with a query  # ITA row targets: kept whole (_slim)
@@ -480,20 +483,40 @@ class SiteCrawler:
         finally:
             del self._in_flight[url]
 
-    def _slim(self, resource: Resource) -> None:
+    def hold(self, resource: Resource) -> None:
+        """An item being judged reads this resource: it stays whole until ``release``. A
+        resource another item released (slimmed) before this one got to it is read again."""
+        self._held[resource] = self._held.get(resource, 0) + 1
+        if resource.slim:
+            self._restore(resource)
+
+    def release(self, resources: Iterable[Resource]) -> None:
+        """An item is judged: what no other item being judged holds is slimmed again. The files
+        and pages judging fetched otherwise stayed whole, with the texts matching derived
+        from them, until the whole site was judged (~50 KB a file: most of a polite run's
+        memory, its sites judging at once)."""
+        for resource in resources:
+            left = self._held[resource] - 1
+            if left:
+                self._held[resource] = left
+                continue
+            del self._held[resource]
+            self._slim(resource, judging=True)
+
+    def _slim(self, resource: Resource, judging: bool = False) -> None:
         """Keep of a crawled page only what locating reads of every page (kind, title,
         headings, cues, content links, a file's opening); judging re-reads the whole reading,
         from memory or the database, for the few candidates it opens. ITA pages, the pages
-        their rows point to (detail pages) and rendered pages stay whole."""
+        their rows point to (detail pages: until judging) and rendered pages stay whole."""
         document = resource.document
         if (
             self.memory is None
             or document is None
             or resource.sha256 is None
             or document.rendered
+            or document.ocr  # read by OCR: its stored reading is the unreadable scan's
             or document.item_rows
-            or resource.url in self._declared_targets
-            or resource.final_url in self._declared_targets
+            or (not judging and self._detail_page(resource))
         ):
             return
         slim = Document(
@@ -510,6 +533,21 @@ class SiteCrawler:
             opening = resource.head if resource.head is not None else derived_store.head(document)
             slim.__dict__["compact_text"] = opening
         resource.document, resource.slim = slim, True
+
+    def _detail_page(self, resource: Resource) -> bool:
+        """A page an ITA row declares: locating reads it whole (its links, its own text) before
+        judging. A file a row declares is only labelled by its opening, like any other file:
+        kept whole, each was ~40 KB (text and compact text) of memory for as long as its site
+        was checked, most of a polite run's memory (60-page sites declaring 22 files)."""
+        document = resource.document
+        return (
+            document is not None
+            and document.kind is DocumentKind.HTML
+            and (
+                resource.url in self._declared_targets
+                or resource.final_url in self._declared_targets
+            )
+        )
 
     def _restore(self, resource: Resource) -> None:
         blob = resource.derived

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import logging
 import re
@@ -435,9 +436,10 @@ async def check_site(
                 )
             # A fleet worker brings its own reader, which hands scans to the OCR queue.
             reader = scan_reader or _scan_reader(settings, db)
+            evidence = _evidence_fetcher(crawler, fetcher, reader)
             view = SiteView(
                 checklist=checklist,
-                fetch=_evidence_fetcher(crawler, fetcher, reader),
+                fetch=evidence,
                 on_site=crawl.is_main_site,
                 index=CandidateIndex(checklist, crawl.resources, crawl.anchors, crawl.is_main_site),
                 declared=declared,
@@ -454,6 +456,14 @@ async def check_site(
             hosts = sorted(crawl.hosts)
 
             async def judge_item(item: Item) -> ItemResult:
+                held: list[Resource] = []
+
+                async def fetch(url: str) -> Resource:
+                    resource = await evidence(url)
+                    crawler.hold(resource)  # whole while this item reads it
+                    held.append(resource)
+                    return resource
+
                 async def judge(item_view: SiteView) -> ItemResult:
                     return await _evaluate_item(ItemEvaluator(item_view), item, url, weakened)
 
@@ -464,7 +474,11 @@ async def check_site(
                         INTERNAL_ERROR_TH
                     )
 
-                return await memo.evaluate(item, view, hosts, judge, reusable)
+                try:
+                    item_view = dataclasses.replace(view, fetch=fetch)
+                    return await memo.evaluate(item, item_view, hosts, judge, reusable)
+                finally:
+                    crawler.release(held)
 
             results = list(await asyncio.gather(*(judge_item(i) for i in checklist.items)))
             if (
