@@ -23,6 +23,7 @@ from oitwatch.documents.isolate import close_workers
 from oitwatch.errors import NameNotResolved, OitwatchError, StorageError, TargetRefused
 from oitwatch.pipeline.site import CheckReport, Progress, check_site
 from oitwatch.runs.admission import Admission
+from oitwatch.runs.heap import keep_giving_back
 from oitwatch.storage import Database, RunStatus
 
 log = logging.getLogger(__name__)
@@ -152,9 +153,11 @@ async def check_sites(
                     )
                 )
 
+        trimming = asyncio.create_task(keep_giving_back())
         try:
             await asyncio.gather(*(one(entry) for entry in entries))
         finally:
+            trimming.cancel()
             close_workers()  # a later run starts them again when it reads a file
         return alerts.blips
 
