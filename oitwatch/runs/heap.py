@@ -12,18 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import ctypes.util
 from collections.abc import Callable
 
 PERIOD = 1.0  # seconds between trims: one takes ~1-15 ms, in a thread
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    # The symbols already loaded in this process (libc's among them): no library search,
+    # which would start ldconfig in a subprocess at import.
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
     return trim
