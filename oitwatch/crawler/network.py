@@ -199,7 +199,20 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return None
 
 
-class AsyncioBackend(httpcore.AsyncNetworkBackend):
+class TcpOnlyBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that reaches TCP addresses only: every backend of the crawler, the
+    address-pinning one included, refuses unix sockets here, whatever backend it wraps."""
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("refused: unix sockets are never reached")
+
+
+class AsyncioBackend(TcpOnlyBackend):
     async def connect_tcp(
         self,
         host: str,
@@ -227,14 +240,6 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         for option in socket_options or ():
             raw.setsockopt(*option)  # asyncio already sets TCP_NODELAY
         return stream
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("refused: unix sockets are never reached")
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

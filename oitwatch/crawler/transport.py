@@ -24,14 +24,14 @@ import httpcore
 import httpx
 
 from oitwatch.crawler.guard import AddressPolicy, vetted_addresses
-from oitwatch.crawler.network import AsyncioBackend
+from oitwatch.crawler.network import AsyncioBackend, TcpOnlyBackend
 from oitwatch.errors import NameNotResolved, TargetRefused
 
 MAX_POOLS = 512
 POOL_WIDTH = 4  # connections per pool: httpcore's per-request scan stays short
 
 
-class PinnedBackend(httpcore.AsyncNetworkBackend):
+class PinnedBackend(TcpOnlyBackend):
     """Opens TCP connections only to vetted addresses; TLS still names the host."""
 
     def __init__(self, policy: AddressPolicy) -> None:
@@ -68,14 +68,6 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             del self.connected[:-100]
             return stream
         raise httpcore.ConnectError(f"no address to connect to for {host}")
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("refused: unix sockets are never reached")
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
