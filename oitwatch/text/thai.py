@@ -15,10 +15,8 @@ from pythainlp.util import normalize as _pythainlp_normalize
 
 # nikhahit + sara aa, in either order with a tone mark between, is sara am.
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-_WHITESPACE = re.compile(r"\s+")
 # Characters PDFs and CMSs leave in text that carry no meaning for matching.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 
 
 def _replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -44,7 +42,7 @@ def thai_digits_to_arabic(text: str) -> str:
 # most HTML, comes out of it unchanged, so the costly pass is skipped for it; a property test
 # holds the two paths equal.
 _MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u0e4d\u0e45"  # and nikhahit, lakkhangyao
+_ZERO_WIDTH = _INVISIBLE_CHARS + "\u0e4d\u0e45"  # and nikhahit, lakkhangyao
 _REPEATED = "\u0e30\u0e32\u0e33\u0e45\u0e40-\u0e44\u0e31\u0e34-\u0e39\u0e3a\u0e47\u0e4c\u0e4d\u0e4e"
 # Every case starts at one of these characters. The pattern opens with their class, which lets
 # the regex engine skip everything else (consonants, spaces, Latin) at C speed; each case then

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -124,9 +126,11 @@ def test_fast_normalisation_equals_the_full_pass(text: str) -> None:
 
     from oitwatch.text import thai
 
-    slow = unicodedata.normalize("NFC", text).translate(thai._INVISIBLE)
+    # The full pass spelled out on its own (the module's fast path no longer uses these).
+    invisible = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+    slow = unicodedata.normalize("NFC", text).translate(invisible)
     slow = thai._SARA_AM.sub(lambda m: m.group(1) + "\u0e33", slow)
-    slow = thai._WHITESPACE.sub(" ", full(thai.thai_digits_to_arabic(slow))).strip()
+    slow = re.sub(r"\s+", " ", full(thai.thai_digits_to_arabic(slow))).strip()
     assert normalise(text) == slow
 
 
