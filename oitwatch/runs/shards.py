@@ -180,7 +180,8 @@ async def check_in_processes(
     process that dies takes only its unfinished sites with it: they are reported failed
     (``run --resume`` tries them again)."""
     *others, own = await split_by_address(entries, processes)
-    share_settings = _share_settings(settings, len(others) + 1)
+    count = len(others) + 1  # the shares may be fewer than asked: fewer addresses
+    share_settings = _share_settings(settings, count)
     database_url = db.connect_url()
     context = multiprocessing.get_context("spawn")
     loop = asyncio.get_running_loop()
@@ -220,7 +221,7 @@ async def check_in_processes(
                     database_url,
                     batch_id,
                     entries_of_share,
-                    len(others) + 1,
+                    count,
                     theirs,
                 ),
                 name="oitwatch-crawl",
@@ -231,7 +232,7 @@ async def check_in_processes(
             share = _Share(entries_of_share, process, ours)
             running.append(share)
             loop.add_reader(ours.fileno(), read, share)
-        blips = await check_sites(share_settings, db, batch_id, own, listener, len(others) + 1)
+        blips = await check_sites(share_settings, db, batch_id, own, listener, count)
         if running:
             await done.wait()
     finally:
